@@ -1,0 +1,46 @@
+"""On PostgreSQL the database itself refuses UPDATE, DELETE and TRUNCATE of audit events.
+
+SQLite has no such guard; there the hash chain (manage.py verify_audit) is
+what detects tampering.
+"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION audit_event_is_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_auditevent is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER audit_event_no_update_delete
+    BEFORE UPDATE OR DELETE ON audit_auditevent
+    FOR EACH ROW EXECUTE FUNCTION audit_event_is_append_only();
+
+CREATE TRIGGER audit_event_no_truncate
+    BEFORE TRUNCATE ON audit_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_is_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
+DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_auditevent;
+DROP FUNCTION IF EXISTS audit_event_is_append_only();
+"""
+
+
+def create_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]

@@ -1,0 +1,78 @@
+"""One error shape for the whole JSON API.
+
+Every error answers {"error": {"code": ..., "message": ..., "fields": {...}}}
+with a human-readable message in Bahasa Indonesia, whatever raised it.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+MESSAGES = {
+    status.HTTP_400_BAD_REQUEST: "Data yang dikirim tidak valid.",
+    status.HTTP_401_UNAUTHORIZED: "Anda harus masuk terlebih dahulu.",
+    status.HTTP_403_FORBIDDEN: "Anda tidak berwenang melakukan tindakan ini.",
+    status.HTTP_404_NOT_FOUND: "Data tidak ditemukan.",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "Metode tidak diizinkan.",
+    status.HTTP_409_CONFLICT: "Permintaan bertentangan dengan keadaan data saat ini.",
+    status.HTTP_429_TOO_MANY_REQUESTS: "Terlalu banyak permintaan, coba lagi nanti.",
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = MESSAGES[status.HTTP_409_CONFLICT]
+    default_code = "conflict"
+
+
+def error_body(code, message, fields=None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return body
+
+
+def _django_validation_to_drf(exc):
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ValidationError):
+        exc = _django_validation_to_drf(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or MESSAGES[404])
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or MESSAGES[403])
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        non_field = fields.get("non_field_errors")
+        message = str(non_field[0]) if non_field else _first_field_message(fields) or MESSAGES[400]
+        response.data = error_body("invalid", message, fields)
+    else:
+        code = getattr(exc, "default_code", "error")
+        if isinstance(detail, dict) and "detail" in detail:
+            code = getattr(detail["detail"], "code", code)
+            message = str(detail["detail"])
+        else:
+            message = MESSAGES.get(response.status_code, str(detail))
+        response.data = error_body(code, message)
+    return response
+
+
+def _first_field_message(fields):
+    for name, errors in fields.items():
+        if isinstance(errors, list) and errors:
+            return f"{name}: {errors[0]}"
+    return None
+
+
+def not_found_response():
+    return Response(error_body("not_found", MESSAGES[404]), status=404)

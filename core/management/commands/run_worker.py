@@ -1,0 +1,40 @@
+import logging
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from core.scheduler import enqueue_due_jobs
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Jalankan worker latar belakang: eksekusi antrean tugas dan penjadwal tugas berkala."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="detik antar pemeriksaan antrean")
+        parser.add_argument("--no-scheduler", action="store_true", help="hanya eksekusi tugas, tanpa penjadwal")
+
+    def handle(self, *args, interval, no_scheduler, **options):
+        stop = threading.Event()
+        if not no_scheduler:
+            threading.Thread(target=self._schedule_loop, args=(stop,), name="scheduler", daemon=True).start()
+        try:
+            # The task runner owns the main thread so it receives Ctrl-C / SIGTERM
+            # and finishes the task in hand before exiting.
+            call_command("db_worker", interval=interval, startup_delay=False)
+        finally:
+            stop.set()
+
+    def _schedule_loop(self, stop):
+        while not stop.is_set():
+            try:
+                enqueue_due_jobs()
+            except Exception:
+                # The scheduler must outlive a database hiccup; the next tick retries.
+                logger.exception("Penjadwal gagal; dicoba lagi pada putaran berikutnya.")
+            finally:
+                close_old_connections()
+            stop.wait(5)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeadlinesConfig(AppConfig):
+    name = "deadlines"
+    verbose_name = "Tenggat (SLA)"

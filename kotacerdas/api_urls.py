@@ -1,0 +1,8 @@
+"""The versioned REST API (/api/v1/): each app contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api_urls")),
+    path("", include("cities.api_urls")),
+]
