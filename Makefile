@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CITY ?= binjai
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: setup run test test-pg bench lint clean-db
 
@@ -34,7 +35,7 @@ test: setup
 
 test-pg: setup
 	scripts/ensure-chromium
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS_TEST_URL)} $(PY) -m pytest
 
 bench: setup
 	scripts/ensure-chromium
