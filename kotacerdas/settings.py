@@ -5,6 +5,7 @@ bound to localhost). Production sets DJANGO_DEBUG=false and must then provide
 a secret key, allowed hosts and a database; see docs/deployment.md.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ from kotacerdas.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KC_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -103,7 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool("KC_SQLITE_TEST_FILE", False) else {}
+    # Tests use a file (one per test run), not memory, so that a worker started
+    # by a test as a separate process sees the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (Redis when configured) -----------------------------------------
