@@ -48,7 +48,11 @@ def make_citizen(nik, name, *, phone="+6281234567801", email="", verified=True):
     from django.utils import timezone
 
     return User.objects.create_citizen(
-        nik, PASSWORD, full_name=name, phone=phone, email=email,
+        nik,
+        PASSWORD,
+        full_name=name,
+        phone=phone,
+        email=email,
         phone_verified_at=timezone.now() if verified else None,
         email_verified_at=timezone.now() if verified and email else None,
     )
@@ -70,23 +74,47 @@ def andi(city):
 
 @pytest.fixture
 def budi(city):
-    return make_officer("198503152010011001", "Budi Santoso", opd(city, "dinas-pupr"), Role.OFFICER,
-                        phone="+6281300000001", email="budi@pupr.example.org")
+    return make_officer(
+        "198503152010011001",
+        "Budi Santoso",
+        opd(city, "dinas-pupr"),
+        Role.OFFICER,
+        phone="+6281300000001",
+        email="budi@pupr.example.org",
+    )
 
 
 @pytest.fixture
 def hendra(city):
-    return make_officer("197508172000031003", "Hendra Siregar", opd(city, "dinas-pupr"), Role.HEAD,
-                        phone="+6281300000002", email="hendra@pupr.example.org")
+    return make_officer(
+        "197508172000031003",
+        "Hendra Siregar",
+        opd(city, "dinas-pupr"),
+        Role.HEAD,
+        phone="+6281300000002",
+        email="hendra@pupr.example.org",
+    )
 
 
 @pytest.fixture
 def dewi(city):
-    return make_officer("199001012015032002", "Dewi Lestari", opd(city, "dlh"), Role.OFFICER,
-                        phone="+6281300000003", email="dewi@dlh.example.org")
+    return make_officer(
+        "199001012015032002",
+        "Dewi Lestari",
+        opd(city, "dlh"),
+        Role.OFFICER,
+        phone="+6281300000003",
+        email="dewi@dlh.example.org",
+    )
 
 
 @pytest.fixture
 def irma(city):
-    return make_officer("198002022005012004", "Irma Nasution", opd(city, "inspektorat"), Role.INSPEKTORAT,
-                        phone="+6281300000004", email="irma@inspektorat.example.org")
+    return make_officer(
+        "198002022005012004",
+        "Irma Nasution",
+        opd(city, "inspektorat"),
+        Role.INSPEKTORAT,
+        phone="+6281300000004",
+        email="irma@inspektorat.example.org",
+    )

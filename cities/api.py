@@ -47,8 +47,21 @@ class CitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = City
-        fields = ["slug", "name", "province", "region_code", "time_zone", "zone_label", "centre_lat", "centre_lon",
-                  "bbox", "kecamatan", "opds", "working_hours", "holidays"]
+        fields = [
+            "slug",
+            "name",
+            "province",
+            "region_code",
+            "time_zone",
+            "zone_label",
+            "centre_lat",
+            "centre_lon",
+            "bbox",
+            "kecamatan",
+            "opds",
+            "working_hours",
+            "holidays",
+        ]
 
 
 class CityView(APIView):
@@ -59,5 +72,7 @@ class CityView(APIView):
         city = current_city()
         if city is None:
             return not_found_response()
-        city = City.objects.prefetch_related("kecamatan__kelurahan", "opds__kecamatan", "working_hours", "holidays").get(pk=city.pk)
+        city = City.objects.prefetch_related(
+            "kecamatan__kelurahan", "opds__kecamatan", "working_hours", "holidays"
+        ).get(pk=city.pk)
         return Response(CitySerializer(city).data)

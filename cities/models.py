@@ -40,9 +40,7 @@ class City(models.Model):
     centre_lat = models.FloatField()
     centre_lon = models.FloatField()
     bbox = models.JSONField(help_text="[[lat_min, lon_min], [lat_max, lon_max]]")
-    residents_only_registration = models.BooleanField(
-        default=True, help_text="Hanya NIK kota ini yang boleh mendaftar"
-    )
+    residents_only_registration = models.BooleanField(default=True, help_text="Hanya NIK kota ini yang boleh mendaftar")
 
     class Meta:
         verbose_name = "kota"
@@ -95,9 +93,7 @@ class Kelurahan(models.Model):
         verbose_name = "kelurahan"
         verbose_name_plural = "kelurahan"
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["kecamatan", "name"], name="unique_kelurahan_per_kecamatan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["kecamatan", "name"], name="unique_kelurahan_per_kecamatan")]
 
     def __str__(self):
         return self.name
@@ -111,9 +107,7 @@ class Lingkungan(models.Model):
         verbose_name = "lingkungan"
         verbose_name_plural = "lingkungan"
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["kelurahan", "name"], name="unique_lingkungan_per_kelurahan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["kelurahan", "name"], name="unique_lingkungan_per_kelurahan")]
 
     def __str__(self):
         return self.name
@@ -147,7 +141,11 @@ class Opd(models.Model):
     short_name = models.CharField(max_length=60)
     functions = models.JSONField(default=list, blank=True)
     kecamatan = models.ForeignKey(
-        Kecamatan, null=True, blank=True, on_delete=models.SET_NULL, related_name="opds",
+        Kecamatan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opds",
         help_text="Untuk kantor camat: kecamatan yang dilayani",
     )
     email = models.EmailField(blank=True)

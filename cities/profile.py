@@ -49,7 +49,18 @@ def read_profile(path):
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ProfileError(f"{path}: JSON tidak valid: {exc}") from None
-    for key in ("slug", "name", "province", "region_code", "nik_prefix", "time_zone", "centre", "bbox", "kecamatan", "opds"):
+    for key in (
+        "slug",
+        "name",
+        "province",
+        "region_code",
+        "nik_prefix",
+        "time_zone",
+        "centre",
+        "bbox",
+        "kecamatan",
+        "opds",
+    ):
         if key not in data:
             raise ProfileError(f"{path}: kolom '{key}' wajib ada.")
     if not (len(data["nik_prefix"]) == 4 and data["nik_prefix"].isdigit()):
@@ -145,5 +156,7 @@ def _load_calendar(city, working_hours, holidays, report):
     if not working_hours:
         raise ProfileError("Profil harus memiliki jam kerja (working_hours).")
     for item in holidays:
-        Holiday.objects.update_or_create(city=city, date=date.fromisoformat(item["date"]), defaults={"name": item["name"]})
+        Holiday.objects.update_or_create(
+            city=city, date=date.fromisoformat(item["date"]), defaults={"name": item["name"]}
+        )
     report.counts["hari libur"] = city.holidays.count()

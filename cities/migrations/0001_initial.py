@@ -7,143 +7,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('province', models.CharField(max_length=100)),
-                ('region_code', models.CharField(help_text='Kode wilayah Kemendagri, mis. 12.75', max_length=10)),
-                ('nik_prefix', models.CharField(help_text='Empat digit awal NIK penduduk kota', max_length=4)),
-                ('time_zone', models.CharField(max_length=50, validators=[cities.models.validate_time_zone])),
-                ('centre_lat', models.FloatField()),
-                ('centre_lon', models.FloatField()),
-                ('bbox', models.JSONField(help_text='[[lat_min, lon_min], [lat_max, lon_max]]')),
-                ('residents_only_registration', models.BooleanField(default=True, help_text='Hanya NIK kota ini yang boleh mendaftar')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("province", models.CharField(max_length=100)),
+                ("region_code", models.CharField(help_text="Kode wilayah Kemendagri, mis. 12.75", max_length=10)),
+                ("nik_prefix", models.CharField(help_text="Empat digit awal NIK penduduk kota", max_length=4)),
+                ("time_zone", models.CharField(max_length=50, validators=[cities.models.validate_time_zone])),
+                ("centre_lat", models.FloatField()),
+                ("centre_lon", models.FloatField()),
+                ("bbox", models.JSONField(help_text="[[lat_min, lon_min], [lat_max, lon_max]]")),
+                (
+                    "residents_only_registration",
+                    models.BooleanField(default=True, help_text="Hanya NIK kota ini yang boleh mendaftar"),
+                ),
             ],
             options={
-                'verbose_name': 'kota',
-                'verbose_name_plural': 'kota',
+                "verbose_name": "kota",
+                "verbose_name_plural": "kota",
             },
         ),
         migrations.CreateModel(
-            name='Kecamatan',
+            name="Kecamatan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kecamatan', to='cities.city')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="kecamatan", to="cities.city"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kecamatan',
-                'verbose_name_plural': 'kecamatan',
-                'ordering': ['name'],
+                "verbose_name": "kecamatan",
+                "verbose_name_plural": "kecamatan",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Kelurahan',
+            name="Kelurahan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('kecamatan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kelurahan', to='cities.kecamatan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kecamatan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="kelurahan", to="cities.kecamatan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kelurahan',
-                'verbose_name_plural': 'kelurahan',
-                'ordering': ['name'],
+                "verbose_name": "kelurahan",
+                "verbose_name_plural": "kelurahan",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Lingkungan',
+            name="Lingkungan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('kelurahan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lingkungan', to='cities.kelurahan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kelurahan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lingkungan", to="cities.kelurahan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lingkungan',
-                'verbose_name_plural': 'lingkungan',
-                'ordering': ['name'],
+                "verbose_name": "lingkungan",
+                "verbose_name_plural": "lingkungan",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Opd',
+            name="Opd",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(max_length=60)),
-                ('functions', models.JSONField(blank=True, default=list)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opds', to='cities.city')),
-                ('kecamatan', models.ForeignKey(blank=True, help_text='Untuk kantor camat: kecamatan yang dilayani', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='opds', to='cities.kecamatan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("short_name", models.CharField(max_length=60)),
+                ("functions", models.JSONField(blank=True, default=list)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="opds", to="cities.city"
+                    ),
+                ),
+                (
+                    "kecamatan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Untuk kantor camat: kecamatan yang dilayani",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="opds",
+                        to="cities.kecamatan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'OPD',
-                'verbose_name_plural': 'OPD',
-                'ordering': ['short_name'],
+                "verbose_name": "OPD",
+                "verbose_name_plural": "OPD",
+                "ordering": ["short_name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingHours',
+            name="WorkingHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Senin'), (1, 'Selasa'), (2, 'Rabu'), (3, 'Kamis'), (4, 'Jumat'), (5, 'Sabtu'), (6, 'Minggu')])),
-                ('opens', models.TimeField(default=datetime.time(8, 0))),
-                ('closes', models.TimeField(default=datetime.time(16, 0))),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_hours', to='cities.city')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Senin"),
+                            (1, "Selasa"),
+                            (2, "Rabu"),
+                            (3, "Kamis"),
+                            (4, "Jumat"),
+                            (5, "Sabtu"),
+                            (6, "Minggu"),
+                        ]
+                    ),
+                ),
+                ("opens", models.TimeField(default=datetime.time(8, 0))),
+                ("closes", models.TimeField(default=datetime.time(16, 0))),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="working_hours", to="cities.city"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jam kerja',
-                'verbose_name_plural': 'jam kerja',
-                'ordering': ['weekday'],
+                "verbose_name": "jam kerja",
+                "verbose_name_plural": "jam kerja",
+                "ordering": ["weekday"],
             },
         ),
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('name', models.CharField(max_length=200)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holidays', to='cities.city')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="holidays", to="cities.city"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hari libur',
-                'verbose_name_plural': 'hari libur',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('city', 'date'), name='unique_holiday_per_city')],
+                "verbose_name": "hari libur",
+                "verbose_name_plural": "hari libur",
+                "ordering": ["date"],
+                "constraints": [models.UniqueConstraint(fields=("city", "date"), name="unique_holiday_per_city")],
             },
         ),
         migrations.AddConstraint(
-            model_name='kecamatan',
-            constraint=models.UniqueConstraint(fields=('city', 'name'), name='unique_kecamatan_per_city'),
+            model_name="kecamatan",
+            constraint=models.UniqueConstraint(fields=("city", "name"), name="unique_kecamatan_per_city"),
         ),
         migrations.AddConstraint(
-            model_name='kelurahan',
-            constraint=models.UniqueConstraint(fields=('kecamatan', 'name'), name='unique_kelurahan_per_kecamatan'),
+            model_name="kelurahan",
+            constraint=models.UniqueConstraint(fields=("kecamatan", "name"), name="unique_kelurahan_per_kecamatan"),
         ),
         migrations.AddConstraint(
-            model_name='lingkungan',
-            constraint=models.UniqueConstraint(fields=('kelurahan', 'name'), name='unique_lingkungan_per_kelurahan'),
+            model_name="lingkungan",
+            constraint=models.UniqueConstraint(fields=("kelurahan", "name"), name="unique_lingkungan_per_kelurahan"),
         ),
         migrations.AddConstraint(
-            model_name='opd',
-            constraint=models.UniqueConstraint(fields=('city', 'code'), name='unique_opd_code_per_city'),
+            model_name="opd",
+            constraint=models.UniqueConstraint(fields=("city", "code"), name="unique_opd_code_per_city"),
         ),
         migrations.AddConstraint(
-            model_name='workinghours',
-            constraint=models.UniqueConstraint(fields=('city', 'weekday'), name='unique_hours_per_weekday'),
+            model_name="workinghours",
+            constraint=models.UniqueConstraint(fields=("city", "weekday"), name="unique_hours_per_weekday"),
         ),
         migrations.AddConstraint(
-            model_name='workinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='closes_after_opens'),
+            model_name="workinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="closes_after_opens"
+            ),
         ),
     ]

@@ -18,8 +18,19 @@ def test_binjai_profile_has_its_five_kecamatan_37_kelurahan_and_main_opds():
     assert Kelurahan.objects.filter(kecamatan__city=binjai).count() == 37
     assert Kelurahan.objects.filter(kecamatan__city=binjai, name="Tangsi", kecamatan__name="Binjai Kota").exists()
     codes = set(binjai.opds.values_list("code", flat=True))
-    for code in ["bappeda", "dpmptsp", "dinas-pupr", "dinkes", "dlh", "dishub", "satpol-pp", "inspektorat",
-                 "diskominfo", "bpkpad", "rsud-djoelham"]:
+    for code in [
+        "bappeda",
+        "dpmptsp",
+        "dinas-pupr",
+        "dinkes",
+        "dlh",
+        "dishub",
+        "satpol-pp",
+        "inspektorat",
+        "diskominfo",
+        "bpkpad",
+        "rsud-djoelham",
+    ]:
         assert code in codes
     assert sum("kecamatan" in o.functions for o in binjai.opds.all()) == 5
     assert binjai.opd_with_function("inspektorat").code == "inspektorat"

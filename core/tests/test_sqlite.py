@@ -44,12 +44,18 @@ def test_two_processes_writing_at_once_never_hit_database_is_locked(transactiona
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "kotacerdas.settings"}
     root = Path(settings.BASE_DIR)
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, name], cwd=root, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, name],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("web", "worker")
     ]
     results = [writer.communicate(timeout=120) for writer in writers]
-    for writer, (out, err) in zip(writers, results, strict=True):
+    for writer, (_out, err) in zip(writers, results, strict=True):
         assert writer.returncode == 0, err
         assert "locked" not in err
     assert PeriodicJob.objects.filter(name__startswith="web-").count() == 150
