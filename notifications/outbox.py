@@ -22,7 +22,7 @@ def render_message(template, channel, context):
         first, _, rest = text.partition("\n")
         if not first.startswith(SUBJECT_PREFIX):
             raise ValueError(f"Template e-mail {template} harus diawali baris '{SUBJECT_PREFIX} …'.")
-        subject, text = first[len(SUBJECT_PREFIX):].strip(), rest.strip()
+        subject, text = first[len(SUBJECT_PREFIX) :].strip(), rest.strip()
     return subject, text
 
 
@@ -32,7 +32,12 @@ def queue(*, channel, recipient, template, context, user=None, about=None, dedup
         raise RuntimeError("notifications.queue() must run inside the transaction of the change that causes it.")
     subject, body = render_message(template, channel, context)
     fields = dict(
-        channel=channel, recipient=recipient, template=template, subject=subject, body=body, user=user,
+        channel=channel,
+        recipient=recipient,
+        template=template,
+        subject=subject,
+        body=body,
+        user=user,
         object_type=about._meta.label_lower if about is not None else "",
         object_id=str(about.pk) if about is not None else "",
         dedupe_key=dedupe_key,
@@ -41,12 +46,15 @@ def queue(*, channel, recipient, template, context, user=None, about=None, dedup
         with transaction.atomic():
             notification = Notification.objects.create(**fields)
     except IntegrityError:
-        if dedupe_key is None:
+        first = Notification.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        if first is None:
             raise
-        return Notification.objects.get(dedupe_key=dedupe_key)
+        return first
     from notifications.tasks import deliver_notification
 
-    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    # robust: if the hand-off to the task queue fails, the change has still
+    # committed and the periodic sweep delivers the message instead.
+    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk), robust=True)
     return notification
 
 
@@ -59,10 +67,28 @@ def notify_user(user, template, context, *, about=None, dedupe_key=None):
     context = {"user": user, **context}
     if user.phone and (user.phone_verified_at or user.is_officer):
         key = f"{dedupe_key}:sms" if dedupe_key else None
-        messages.append(queue(channel="sms", recipient=user.phone, template=template, context=context,
-                              user=user, about=about, dedupe_key=key))
+        messages.append(
+            queue(
+                channel="sms",
+                recipient=user.phone,
+                template=template,
+                context=context,
+                user=user,
+                about=about,
+                dedupe_key=key,
+            )
+        )
     if user.email and (user.email_verified_at or user.is_officer):
         key = f"{dedupe_key}:email" if dedupe_key else None
-        messages.append(queue(channel="email", recipient=user.email, template=template, context=context,
-                              user=user, about=about, dedupe_key=key))
+        messages.append(
+            queue(
+                channel="email",
+                recipient=user.email,
+                template=template,
+                context=context,
+                user=user,
+                about=about,
+                dedupe_key=key,
+            )
+        )
     return messages
