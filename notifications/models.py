@@ -76,3 +76,7 @@ class DeliveryAttempt(models.Model):
         verbose_name = "log pengiriman"
         verbose_name_plural = "log pengiriman"
         ordering = ["-id"]
+
+    def __str__(self):
+        outcome = "berhasil" if self.ok else "gagal" if self.finished_at else "tidak selesai"
+        return f"Percobaan {self.started_at:%Y-%m-%d %H:%M:%S} via {self.backend}: {outcome}"
