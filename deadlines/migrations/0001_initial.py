@@ -7,44 +7,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cities', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("cities", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('kind', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=300)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('state', models.CharField(choices=[('running', 'Berjalan'), ('paused', 'Dijeda'), ('met', 'Selesai tepat waktu'), ('missed', 'Selesai terlambat'), ('cancelled', 'Dibatalkan')], default='running', max_length=10)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('allowed_seconds', models.PositiveIntegerField()),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('near_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('remaining_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('near_flagged_at', models.DateTimeField(blank=True, null=True)),
-                ('breached_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deadlines', to=settings.AUTH_USER_MODEL)),
-                ('opd', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='cities.opd')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.CharField(max_length=64)),
+                ("kind", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=300)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("running", "Berjalan"),
+                            ("paused", "Dijeda"),
+                            ("met", "Selesai tepat waktu"),
+                            ("missed", "Selesai terlambat"),
+                            ("cancelled", "Dibatalkan"),
+                        ],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("allowed_seconds", models.PositiveIntegerField()),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("near_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("remaining_seconds", models.PositiveIntegerField(blank=True, null=True)),
+                ("near_flagged_at", models.DateTimeField(blank=True, null=True)),
+                ("breached_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deadlines",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="cities.opd",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tenggat',
-                'verbose_name_plural': 'tenggat',
-                'indexes': [models.Index(fields=['state', 'due_at'], name='deadline_running_due_idx'), models.Index(fields=['state', 'near_at'], name='deadline_running_near_idx'), models.Index(fields=['content_type', 'object_id', 'kind'], name='deadline_case_idx'), models.Index(fields=['opd', 'state'], name='deadline_opd_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['running', 'paused'])), fields=('content_type', 'object_id', 'kind'), name='one_live_deadline_per_case_kind')],
+                "verbose_name": "tenggat",
+                "verbose_name_plural": "tenggat",
+                "indexes": [
+                    models.Index(fields=["state", "due_at"], name="deadline_running_due_idx"),
+                    models.Index(fields=["state", "near_at"], name="deadline_running_near_idx"),
+                    models.Index(fields=["content_type", "object_id", "kind"], name="deadline_case_idx"),
+                    models.Index(fields=["opd", "state"], name="deadline_opd_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state__in", ["running", "paused"])),
+                        fields=("content_type", "object_id", "kind"),
+                        name="one_live_deadline_per_case_kind",
+                    )
+                ],
             },
         ),
     ]
