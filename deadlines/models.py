@@ -12,6 +12,34 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+LIVE_STATES = ["running", "paused"]
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(state__in=LIVE_STATES)
+
+    # The Command Center's flags: open cases only; a paused clock keeps its flags until the case is done.
+    def breached(self):
+        return self.live().filter(breached_at__isnull=False)
+
+    def near(self):
+        """Less than a quarter of the working time left, not yet breached."""
+        return self.live().filter(near_flagged_at__isnull=False, breached_at__isnull=True)
+
+    def overdue(self, now):
+        """Clocks past their due moment: running ones, and paused ones that were paused after it.
+
+        Pausing an overdue clock must not dodge the escalation, so those count too.
+        """
+        return self.filter(
+            models.Q(state=Deadline.State.RUNNING, due_at__lte=now)
+            | models.Q(state=Deadline.State.PAUSED, due_at__lt=models.F("paused_at"))
+        )
+
+    def for_case(self, case):
+        return self.filter(content_type=ContentType.objects.get_for_model(case), object_id=str(case.pk))
+
 
 class Deadline(models.Model):
     class State(models.TextChoices):
@@ -47,6 +75,8 @@ class Deadline(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DeadlineQuerySet.as_manager()
+
     class Meta:
         verbose_name = "tenggat"
         verbose_name_plural = "tenggat"
@@ -60,7 +90,7 @@ class Deadline(models.Model):
             # One live clock per case and kind: starting twice is a bug, not a second SLA.
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "kind"],
-                condition=models.Q(state__in=["running", "paused"]),
+                condition=models.Q(state__in=LIVE_STATES),
                 name="one_live_deadline_per_case_kind",
             )
         ]

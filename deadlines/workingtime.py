@@ -41,6 +41,9 @@ class WorkingCalendar:
 
     def next_working_moment(self, moment):
         """The moment itself if within working hours, else the next opening."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            # astimezone() would read a naive moment in the server's zone, not the city's.
+            raise ValueError("moment must be timezone-aware")
         local = moment.astimezone(self.zone)
         window = self.window(local.date())
         if window:
