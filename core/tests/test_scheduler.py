@@ -1,0 +1,76 @@
+"""The periodic-job scheduler: every worker runs it, each job is enqueued once per interval."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from core.models import PeriodicJob
+from core.scheduler import SCHEDULE, enqueue_due_jobs
+
+NOON = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
+TASK_PATHS = sorted(path for _, _, path in SCHEDULE)
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="butuh PostgreSQL (koneksi paralel sungguhan)"
+)
+
+
+def enqueued_task_paths():
+    return sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+
+
+@pytest.mark.django_db
+def test_each_job_is_enqueued_once_per_interval_and_again_when_the_interval_has_passed():
+    assert sorted(enqueue_due_jobs(NOON)) == ["deadlines.scan", "notifications.sweep"]
+    assert enqueued_task_paths() == TASK_PATHS
+
+    assert enqueue_due_jobs(NOON + timedelta(seconds=5)) == []
+    assert enqueue_due_jobs(NOON + timedelta(seconds=59)) == []
+    assert enqueued_task_paths() == TASK_PATHS
+
+    assert sorted(enqueue_due_jobs(NOON + timedelta(minutes=1))) == ["deadlines.scan", "notifications.sweep"]
+    assert enqueued_task_paths() == sorted(TASK_PATHS * 2)
+    assert PeriodicJob.objects.get(name="deadlines.scan").next_run_at == NOON + timedelta(minutes=2)
+
+
+@pytest.mark.django_db
+def test_a_worker_that_was_down_catches_up_with_one_run_not_one_per_missed_minute():
+    enqueue_due_jobs(NOON)
+    enqueue_due_jobs(NOON + timedelta(hours=1))
+    assert enqueued_task_paths() == sorted(TASK_PATHS * 2)
+    assert PeriodicJob.objects.get(name="deadlines.scan").next_run_at == NOON + timedelta(hours=1, minutes=1)
+
+
+@pytest.mark.postgres_only
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_scheduling_at_the_same_moment_enqueue_each_job_once():
+    def run_two_schedulers(now):
+        barrier = threading.Barrier(2)
+        won, errors = [], []
+
+        def scheduler():
+            try:
+                barrier.wait(timeout=10)
+                won.extend(enqueue_due_jobs(now))
+            except Exception as exc:  # surfaced by the assertion below, with the thread's error
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=scheduler) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        return sorted(won)
+
+    # First run ever: both workers also race to create the job rows.
+    assert run_two_schedulers(NOON) == ["deadlines.scan", "notifications.sweep"]
+    assert run_two_schedulers(NOON + timedelta(minutes=1)) == ["deadlines.scan", "notifications.sweep"]
+    assert enqueued_task_paths() == sorted(TASK_PATHS * 2)
+    assert PeriodicJob.objects.count() == 2
