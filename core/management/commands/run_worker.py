@@ -23,8 +23,9 @@ class Command(BaseCommand):
             threading.Thread(target=self._schedule_loop, args=(stop,), name="scheduler", daemon=True).start()
         try:
             # The task runner owns the main thread so it receives Ctrl-C / SIGTERM
-            # and finishes the task in hand before exiting.
-            call_command("db_worker", interval=interval, startup_delay=False)
+            # and finishes the task in hand before exiting. No autoreloader: it would
+            # fork a child that outlives a killed parent and run a second scheduler.
+            call_command("db_worker", interval=interval, startup_delay=False, reload=False)
         finally:
             stop.set()
 

@@ -1,0 +1,71 @@
+"""`manage.py run_worker`: the process `make run` starts beside the web server."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from core.testing import database_url, wait_for
+from notifications.models import Notification
+from notifications.outbox import queue
+
+
+@pytest.fixture
+def worker(transactional_db, city, tmp_path):
+    sms_log = tmp_path / "sms.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "KC_SMS_BACKEND": "file",
+        "KC_SMS_FILE_PATH": str(sms_log),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    process.sms_log = sms_log
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def finished(task_path):
+    return DBTaskResult.objects.filter(task_path=task_path, status="SUCCESSFUL").exists()
+
+
+def test_the_worker_runs_the_periodic_jobs_without_any_web_request(worker):
+    wait_for(lambda: finished("deadlines.tasks.scan_deadlines"), message="pemindai tenggat tidak berjalan")
+    wait_for(lambda: finished("notifications.tasks.deliver_due_notifications"), message="penyapu outbox tidak berjalan")
+
+
+def test_a_message_queued_by_a_change_is_delivered_by_the_worker(worker, siti):
+    with transaction.atomic():
+        message = queue(
+            channel="sms",
+            recipient=siti.phone,
+            template="verification_code",
+            context={"code": "123456", "minutes": 10, "name": "Siti"},
+            user=siti,
+        )
+    wait_for(
+        lambda: Notification.objects.get(pk=message.pk).status == Notification.Status.SENT,
+        message="SMS tidak pernah terkirim oleh worker",
+    )
+    assert "123456" in worker.sms_log.read_text()
+
+
+def test_ctrl_c_stops_the_worker_cleanly(worker):
+    wait_for(lambda: finished("deadlines.tasks.scan_deadlines"), message="worker tidak pernah siap")
+    worker.send_signal(signal.SIGINT)
+    output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
