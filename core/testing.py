@@ -1,5 +1,6 @@
 """Helpers for tests that start another process on the test database (workers, writers)."""
 
+import socket
 import time
 from urllib.parse import quote
 
@@ -23,3 +24,10 @@ def wait_for(condition, *, timeout=30, interval=0.1, message="kondisi tidak pern
             return
         time.sleep(interval)
     raise AssertionError(message)
+
+
+def free_port():
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

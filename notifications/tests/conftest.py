@@ -2,7 +2,6 @@
 
 import email
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import transaction
 
+from core.testing import free_port
 from notifications.outbox import queue
 
 
@@ -18,20 +18,6 @@ from notifications.outbox import queue
 def dummy_task_backend(settings):
     """Tasks are recorded, not run: each test delivers explicitly."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, timeout=30, message="kondisi tidak terpenuhi"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(message)
-        time.sleep(0.02)
 
 
 class RecordingSmtpHandler:

@@ -5,9 +5,10 @@ from django_tasks import default_task_backend
 
 from accounts.models import User
 from conftest import PASSWORD
+from core.testing import free_port
 from notifications import delivery
 from notifications.models import Notification
-from notifications.tests.conftest import free_port, queue_code
+from notifications.tests.conftest import queue_code
 
 pytestmark = pytest.mark.django_db
 

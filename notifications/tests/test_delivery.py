@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.testing import free_port
 from notifications import delivery
 from notifications.models import Notification
-from notifications.tests.conftest import free_port, queue_code
+from notifications.tests.conftest import queue_code
 
 pytestmark = pytest.mark.django_db
 

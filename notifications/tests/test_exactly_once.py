@@ -10,17 +10,16 @@ import sys
 import threading
 import time
 from collections import Counter
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.testing import database_url, wait_for
 from notifications import delivery
 from notifications.models import DeliveryAttempt, Notification
 from notifications.outbox import queue
-from notifications.tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,15 +67,6 @@ def test_workers_racing_for_the_same_messages_deliver_each_exactly_once(smtp_ser
     assert Counter(smtp_server.message_ids()) == Counter(message.message_id for message in messages)
     assert set(Notification.objects.values_list("status", "attempts")) == {(SENT, 1)}
     assert DeliveryAttempt.objects.filter(ok=True).count() == DeliveryAttempt.objects.count() == 30
-
-
-def database_url():
-    """The test database, as another process reaches it (SQLite tests use a file, see settings)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def deliver_in_subprocess(smtp_server, *, lease_seconds):
