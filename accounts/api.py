@@ -21,21 +21,28 @@ from accounts.serializers import (
 )
 from core.api import error_body
 
-# Unknown NIK and wrong code answer alike, so the API does not reveal who is registered.
-_UNKNOWN_NIK = "Kode salah atau NIK belum terdaftar."
+# An unknown NIK is answered like a wrong code (verify) or a sent code (resend),
+# so these endpoints do not tell a stranger which NIKs are registered.
+_WRONG_CODE = "Kode salah."
+_CODE_SENT = "Jika NIK terdaftar, kode baru telah dikirim."
 
 
-def _citizen_or_400(nik):
-    user = User.objects.filter(login_id=(nik or "").strip(), kind=User.Kind.CITIZEN).first()
-    if user is None:
-        return None, Response(error_body("invalid", _UNKNOWN_NIK), status=400)
-    return user, None
+def _citizen(nik):
+    return User.objects.filter(login_id=(nik or "").strip(), kind=User.Kind.CITIZEN).first()
 
 
-class RegisterView(APIView):
+class PublicAuthView(APIView):
+    """Endpoints used before the caller has a token: no authentication, no CSRF."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
 
+    def get_authenticate_header(self, request):
+        # Without it DRF turns every 401 of a view with no authenticators into a 403.
+        return "Token"
+
+
+class RegisterView(PublicAuthView):
     @extend_schema(request=RegisterSerializer, responses={201: MeSerializer}, summary="Daftar sebagai warga (NIK)")
     def post(self, request):
         data = RegisterSerializer(data=request.data)
@@ -44,41 +51,37 @@ class RegisterView(APIView):
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class VerifyView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(request=VerifySerializer, responses={200: MeSerializer}, summary="Verifikasi nomor HP/e-mail dengan kode")
+class VerifyView(PublicAuthView):
+    @extend_schema(
+        request=VerifySerializer, responses={200: MeSerializer}, summary="Verifikasi nomor HP/e-mail dengan kode"
+    )
     def post(self, request):
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, error = _citizen_or_400(data.validated_data["nik"])
-        if error:
-            return error
+        user = _citizen(data.validated_data["nik"])
+        if user is None:
+            return Response(error_body("invalid", _WRONG_CODE, {"non_field_errors": [_WRONG_CODE]}), status=400)
         actions.do_verify_code(user, data.validated_data["channel"], data.validated_data["code"])
         return Response(MeSerializer(user).data)
 
 
-class ResendCodeView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
+class ResendCodeView(PublicAuthView):
     @extend_schema(request=ResendSerializer, responses={202: None}, summary="Kirim ulang kode verifikasi")
     def post(self, request):
         data = ResendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, error = _citizen_or_400(data.validated_data["nik"])
-        if error:
-            return error
-        actions.do_send_code(user, data.validated_data["channel"])
-        return Response({"detail": "Kode baru telah dikirim."}, status=status.HTTP_202_ACCEPTED)
+        user = _citizen(data.validated_data["nik"])
+        if user is not None:
+            actions.do_send_code(user, data.validated_data["channel"])
+        return Response({"detail": _CODE_SENT}, status=status.HTTP_202_ACCEPTED)
 
 
-class TokenView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, summary="Masuk: tukar NIK/NIP dan kata sandi dengan token")
+class TokenView(PublicAuthView):
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: TokenSerializer},
+        summary="Masuk: tukar NIK/NIP dan kata sandi dengan token",
+    )
     def post(self, request):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)

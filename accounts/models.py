@@ -135,6 +135,9 @@ class VerificationCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "channel", "-created_at"])]
 
+    def __str__(self):
+        return f"Kode {self.get_channel_display()} #{self.pk} untuk pengguna #{self.user_id}"
+
     @staticmethod
     def hash_code(code):
         # Keyed hash: a leaked table does not reveal codes still in flight.

@@ -4,7 +4,8 @@ from accounts.models import User, VerificationCode
 
 
 class RegisterSerializer(serializers.Serializer):
-    nik = serializers.CharField(max_length=16, help_text="NIK 16 digit penduduk kota")
+    # No max_length: a NIK of the wrong length gets the NIK rules' own message (accounts.nik).
+    nik = serializers.CharField(help_text="NIK 16 digit penduduk kota")
     full_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=20, help_text="Nomor HP, mis. 081234567890")
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -53,8 +54,19 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "kind", "full_name", "nik", "nip", "phone", "phone_verified", "email",
-                  "email_verified", "opd", "role"]
+        fields = [
+            "id",
+            "kind",
+            "full_name",
+            "nik",
+            "nip",
+            "phone",
+            "phone_verified",
+            "email",
+            "email_verified",
+            "opd",
+            "role",
+        ]
 
     def get_nik(self, user) -> str | None:
         return user.login_id if user.is_citizen else None
