@@ -92,7 +92,9 @@ def verify_chain(batch_size=2000):
             return checked, None
         for event in batch:
             if event.prev_hash != expected_prev:
-                return checked, ChainBreak(event.pk, "tautan ke peristiwa sebelumnya tidak cocok (ada yang dihapus atau diubah)")
+                return checked, ChainBreak(
+                    event.pk, "tautan ke peristiwa sebelumnya tidak cocok (ada yang dihapus atau diubah)"
+                )
             if event.compute_hash(event.prev_hash) != event.hash:
                 return checked, ChainBreak(event.pk, "isi peristiwa tidak cocok dengan hash-nya (isi diubah)")
             expected_prev = event.hash

@@ -21,8 +21,12 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     # No database constraint and no cascade: deleting a user must never touch history.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=200)
     object_type = models.CharField(max_length=100)
@@ -67,6 +71,8 @@ class AuditEvent(models.Model):
         # database will hand back (e.g. Decimal and dates as strings).
         canonical = json.dumps(
             json.loads(json.dumps(self.content(), cls=DjangoJSONEncoder)),
-            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
         )
         return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
