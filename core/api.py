@@ -5,7 +5,8 @@ with a human-readable message in Bahasa Indonesia, whatever raised it.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,6 +19,7 @@ MESSAGES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: "Metode tidak diizinkan.",
     status.HTTP_409_CONFLICT: "Permintaan bertentangan dengan keadaan data saat ini.",
     status.HTTP_429_TOO_MANY_REQUESTS: "Terlalu banyak permintaan, coba lagi nanti.",
+    status.HTTP_500_INTERNAL_SERVER_ERROR: "Terjadi kesalahan pada server. Silakan coba lagi nanti.",
 }
 
 
@@ -76,3 +78,40 @@ def _first_field_message(fields):
 
 def not_found_response():
     return Response(error_body("not_found", MESSAGES[404]), status=404)
+
+
+# Django's own error pages (handler400/403/404/500 in kotacerdas/urls.py): a
+# URL that matches no route, or a crash outside DRF's handling, still answers
+# the API's JSON shape under /api/ and the site's HTML page elsewhere.
+
+
+def _is_api(request):
+    return request.path_info.startswith("/api/")
+
+
+def _json_error(code, status_code):
+    return JsonResponse(error_body(code, MESSAGES[status_code]), status=status_code)
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return _json_error("bad_request", 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse(error_body("permission_denied", str(exception) or MESSAGES[403]), status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return _json_error("not_found", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _json_error("server_error", 500)
+    return defaults.server_error(request)
