@@ -215,6 +215,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from npm (package.json + lockfile); only their
 # distributable files are exposed.
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "/media/"

@@ -1,0 +1,72 @@
+"""Portal pages: landing, about, the citizen's own pages and the officer workspace shell."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from audit.events import history
+from cities.models import current_city
+from deadlines.models import Deadline
+from portal.services import SERVICES
+
+# How the account's own audit events read on "Riwayat akun"; unknown actions show their code.
+ACCOUNT_EVENT_LABELS = {
+    "account.registered": "Akun didaftarkan",
+    "account.phone_verified": "Nomor HP diverifikasi",
+    "account.email_verified": "E-mail diverifikasi",
+    "account.locked": "Akun dikunci sementara",
+    "account.changed": "Data akun diubah",
+}
+
+FLAGGED_DEADLINES_SHOWN = 20
+
+
+def home(request):
+    return render(request, "portal/home.html", {"services": SERVICES})
+
+
+def about(request):
+    city = current_city()
+    opds = city.opds.all() if city is not None else []
+    return render(request, "portal/about.html", {"services": SERVICES, "opds": opds})
+
+
+@login_required
+def my_cases(request):
+    if not request.user.is_citizen:
+        return redirect("portal:officer_workspace")
+    events = [
+        {
+            "at": e.occurred_at,
+            "label": ACCOUNT_EVENT_LABELS.get(e.action, e.action),
+            "by": e.actor_label,
+            "reason": e.reason,
+        }
+        for e in history(request.user).order_by("-id")
+    ]
+    # The service apps (e-Masyarakat, e-Perizinan, e-Dokter, e-Musrenbang) are not installed yet,
+    # so a citizen has no cases: the page shows the empty state with the way to each service.
+    return render(request, "portal/my_cases.html", {"cases": [], "services": SERVICES, "events": events})
+
+
+@login_required
+def profile(request):
+    return render(request, "portal/profile.html", {"profile_user": request.user})
+
+
+@login_required
+def officer_workspace(request):
+    user = request.user
+    if not user.is_officer:
+        raise PermissionDenied("Ruang kerja ini hanya untuk petugas. Masuk dengan NIP Anda.")
+    context = {"counts": None, "flagged": []}
+    if user.opd_id is not None:
+        mine = Deadline.objects.filter(opd=user.opd)
+        context["counts"] = {
+            "live": mine.live().count(),
+            "near": mine.near().count(),
+            "breached": mine.breached().count(),
+        }
+        flagged = (mine.near() | mine.breached()).select_related("holder").order_by("due_at")
+        context["flagged"] = flagged[:FLAGGED_DEADLINES_SHOWN]
+    return render(request, "portal/officer_workspace.html", context)
