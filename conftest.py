@@ -11,6 +11,9 @@ from accounts.models import Role, User
 from cities.models import City, forget_current_city
 from cities.profile import load_profile, read_profile, resolve_profile_path
 
+# The browser harness (fixtures `browser`, `page`, `request_log`) for every app's @pytest.mark.browser tests.
+pytest_plugins = ["portal.tests.browser"]
+
 PASSWORD = "Kata-sandi-uji-2026"
 
 SITI_NIK = "1275014505900002"  # woman, born 5 May 1990: day 05 + 40
