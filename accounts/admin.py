@@ -17,6 +17,8 @@ class OfficerCreationForm(forms.ModelForm):
     nip = forms.CharField(label="NIP", max_length=18, help_text="18 digit angka.")
     opd = forms.ModelChoiceField(label="OPD", queryset=Opd.objects.none())
     role = forms.ChoiceField(label="Peran", choices=Role.choices)
+    # Longer than the stored form: "+62 813-0000-0009" is normalised by check_officer.
+    phone = forms.CharField(label="Nomor HP", max_length=20, required=False)
     password1 = forms.CharField(label="Kata sandi", strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label="Ulangi kata sandi", strip=False, widget=forms.PasswordInput)
 
@@ -25,7 +27,7 @@ class OfficerCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "phone", "email"]
+        fields = ["full_name", "email"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +99,9 @@ class UserAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["form"] = self.add_form
+            # fields=None: the creation form's own Meta decides which model fields it fills; the
+            # others (NIP, phone, OPD, role) are checked and set by check_officer.
+            kwargs.update(form=self.add_form, fields=None)
         return super().get_form(request, obj, **kwargs)
 
     def has_delete_permission(self, request, obj=None):

@@ -41,7 +41,7 @@ def officer_form(city, **overrides):
         "full_name": "Rina Marpaung",
         "opd": opd(city, "dinas-pupr").pk,
         "role": Role.HEAD,
-        "phone": "081300000009",
+        "phone": "+62 813-0000-0009",
         "email": "rina@pupr.example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
