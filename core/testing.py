@@ -1,10 +1,11 @@
 """Helpers for tests that start another process on the test database (workers, writers)."""
 
 import socket
+import threading
 import time
 from urllib.parse import quote
 
-from django.db import connection
+from django.db import connection, connections
 
 
 def database_url():
@@ -31,3 +32,32 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def run_concurrently(*functions, timeout=60):
+    """Run each function in its own thread, all released at the same moment; return their results in order.
+
+    Each thread gets its own database connection (Django's are per thread), so
+    on PostgreSQL this is real parallel transactions. The first error a thread
+    raised fails the caller.
+    """
+    barrier = threading.Barrier(len(functions))
+    results, errors = [None] * len(functions), []
+
+    def run(index, function):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = function()
+        except Exception as exc:  # re-raised in the caller below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if errors:
+        raise errors[0]
+    return results

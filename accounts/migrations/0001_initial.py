@@ -7,68 +7,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cities', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('login_id', models.CharField(max_length=18, unique=True, verbose_name='NIK/NIP')),
-                ('kind', models.CharField(choices=[('citizen', 'Warga'), ('officer', 'Petugas')], max_length=10)),
-                ('full_name', models.CharField(max_length=150, verbose_name='nama lengkap')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True)),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='nomor HP')),
-                ('phone_verified_at', models.DateTimeField(blank=True, null=True)),
-                ('role', models.CharField(blank=True, choices=[('officer', 'Petugas OPD'), ('head', 'Kepala OPD'), ('inspektorat', 'Inspektorat'), ('bcc_operator', 'Operator Command Center'), ('bappeda_planner', 'Perencana Bappeda'), ('tapd', 'Anggota TAPD'), ('hospital_staff', 'Petugas rumah sakit'), ('city_admin', 'Admin kota')], max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('failed_logins', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('opd', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='cities.opd')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("login_id", models.CharField(max_length=18, unique=True, verbose_name="NIK/NIP")),
+                ("kind", models.CharField(choices=[("citizen", "Warga"), ("officer", "Petugas")], max_length=10)),
+                ("full_name", models.CharField(max_length=150, verbose_name="nama lengkap")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("email_verified_at", models.DateTimeField(blank=True, null=True)),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="nomor HP")),
+                ("phone_verified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("officer", "Petugas OPD"),
+                            ("head", "Kepala OPD"),
+                            ("inspektorat", "Inspektorat"),
+                            ("bcc_operator", "Operator Command Center"),
+                            ("bappeda_planner", "Perencana Bappeda"),
+                            ("tapd", "Anggota TAPD"),
+                            ("hospital_staff", "Petugas rumah sakit"),
+                            ("city_admin", "Admin kota"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                ("failed_logins", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="cities.opd",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengguna',
-                'verbose_name_plural': 'pengguna',
+                "verbose_name": "pengguna",
+                "verbose_name_plural": "pengguna",
             },
         ),
         migrations.CreateModel(
-            name='VerificationCode',
+            name="VerificationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('phone', 'Nomor HP'), ('email', 'E-mail')], max_length=5)),
-                ('target', models.CharField(max_length=254)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verification_codes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(choices=[("phone", "Nomor HP"), ("email", "E-mail")], max_length=5)),
+                ("target", models.CharField(max_length=254)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verification_codes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['opd', 'role'], name='accounts_us_opd_id_3dd069_idx'),
+            model_name="user",
+            index=models.Index(fields=["opd", "role"], name="accounts_us_opd_id_3dd069_idx"),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'citizen'), ('opd__isnull', True), ('role', '')), ('kind', 'officer'), _connector='OR'), name='citizen_has_no_opd_or_role'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "citizen"), ("opd__isnull", True), ("role", "")),
+                    ("kind", "officer"),
+                    _connector="OR",
+                ),
+                name="citizen_has_no_opd_or_role",
+            ),
         ),
         migrations.AddIndex(
-            model_name='verificationcode',
-            index=models.Index(fields=['user', 'channel', '-created_at'], name='accounts_ve_user_id_552490_idx'),
+            model_name="verificationcode",
+            index=models.Index(fields=["user", "channel", "-created_at"], name="accounts_ve_user_id_552490_idx"),
         ),
     ]

@@ -5,24 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicJob',
+            name="PeriodicJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('next_run_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_enqueued_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("next_run_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_enqueued_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'tugas berkala',
-                'verbose_name_plural': 'tugas berkala',
+                "verbose_name": "tugas berkala",
+                "verbose_name_plural": "tugas berkala",
             },
         ),
     ]

@@ -1,6 +1,5 @@
 """The periodic-job scheduler: every worker runs it, each job is enqueued once per interval."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import PeriodicJob
 from core.scheduler import SCHEDULE, enqueue_due_jobs
+from core.testing import run_concurrently
 
 NOON = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
 TASK_PATHS = sorted(path for _, _, path in SCHEDULE)
@@ -49,25 +49,8 @@ def test_a_worker_that_was_down_catches_up_with_one_run_not_one_per_missed_minut
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_scheduling_at_the_same_moment_enqueue_each_job_once():
     def run_two_schedulers(now):
-        barrier = threading.Barrier(2)
-        won, errors = [], []
-
-        def scheduler():
-            try:
-                barrier.wait(timeout=10)
-                won.extend(enqueue_due_jobs(now))
-            except Exception as exc:  # surfaced by the assertion below, with the thread's error
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=scheduler) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert errors == []
-        return sorted(won)
+        won = run_concurrently(lambda: enqueue_due_jobs(now), lambda: enqueue_due_jobs(now))
+        return sorted(won[0] + won[1])
 
     # First run ever: both workers also race to create the job rows.
     assert run_two_schedulers(NOON) == ["deadlines.scan", "notifications.sweep"]

@@ -1,6 +1,5 @@
 """The worker's deadline scanner flags near and breached clocks and escalates each breach exactly once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from audit.events import history
 from audit.models import AuditEvent
 from cities.models import Kelurahan
 from conftest import make_officer, opd
+from core.testing import run_concurrently
 from deadlines import clock
 from deadlines.models import Deadline
 from deadlines.scanner import scan
@@ -213,26 +213,9 @@ def test_two_scanners_at_the_same_moment_escalate_every_breach_exactly_once(city
     cases = list(Kelurahan.objects.filter(kecamatan__city=city)[:20])
     for each in cases:
         start(each, pupr, holder=budi)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    moment = wib(2026, 12, 7, 16, 0)
+    results = run_concurrently(lambda: scan(moment), lambda: scan(moment))
 
-    def scanner():
-        try:
-            barrier.wait(timeout=10)
-            results.append(scan(wib(2026, 12, 7, 16, 0)))
-        except Exception as exc:  # surfaced by the assertion below, with the thread's error
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=scanner) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
-    assert len(results) == 2
     assert sum(r.breaches_escalated for r in results) == len(cases)
     assert sum(r.near_flagged for r in results) == len(cases)
     assert Deadline.objects.filter(escalated_at__isnull=False).count() == len(cases)

@@ -7,16 +7,15 @@ processes, on the test database: PostgreSQL, or SQLite's test file.
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.testing import database_url, wait_for
+from core.testing import database_url, run_concurrently, wait_for
 from notifications import delivery
 from notifications.models import DeliveryAttempt, Notification
 from notifications.outbox import queue
@@ -42,27 +41,10 @@ def queue_codes(count):
 def test_workers_racing_for_the_same_messages_deliver_each_exactly_once(smtp_server):
     messages = queue_codes(30)
     ids = [message.pk for message in messages]
-    start = threading.Barrier(6)
-    sent, errors = [], []
-
-    def worker(run):
-        try:
-            start.wait()
-            sent.append(run())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
     # Three periodic sweeps and three per-message tasks (walking the queue backwards) at once.
     runs = [delivery.deliver_due] * 3 + [lambda: sum(delivery.deliver(pk) for pk in reversed(ids))] * 3
-    threads = [threading.Thread(target=worker, args=(run,)) for run in runs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    sent = run_concurrently(*runs)
 
-    assert errors == []
     assert sum(sent) == 30
     assert Counter(smtp_server.message_ids()) == Counter(message.message_id for message in messages)
     assert set(Notification.objects.values_list("status", "attempts")) == {(SENT, 1)}
