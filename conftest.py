@@ -123,6 +123,21 @@ def irma(city):
     )
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("butuh PostgreSQL (trigger, koneksi paralel sungguhan); jalan di `make test-pg`")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 costs ~0.4 s per password; tests about hashing itself are marked `argon2` and keep it."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 _TRANSACTIONAL_FIXTURES = {
     "transactional_db",
     "live_server",

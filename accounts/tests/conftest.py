@@ -16,9 +16,3 @@ def code_sent_to(recipient):
     message = Notification.objects.filter(recipient=recipient, template="verification_code").order_by("-id").first()
     assert message is not None, f"no verification code queued to {recipient}"
     return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """For stories where passwords are beside the point: Argon2 costs ~0.4 s per account."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

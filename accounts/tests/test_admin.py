@@ -6,8 +6,6 @@ from accounts.models import Role, User
 from audit.models import AuditEvent
 from conftest import PASSWORD, SITI_NIK, opd
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
 
 @pytest.fixture
 def city_admin(client, city):

@@ -38,6 +38,7 @@ def refusal(monkeypatch, *extra, **kwargs):
     return str(caught.value)
 
 
+@pytest.mark.argon2
 def test_the_city_admin_creates_an_officer_who_can_log_in_with_her_nip(city, monkeypatch):
     out = create_officer(monkeypatch, "--phone", "0813-0000-0009", "--email", "Rina@PUPR.example.org")
     assert "Petugas Rina Marpaung (Dinas PUPR, Petugas OPD) dibuat; masuk dengan NIP 198707072012122001." in out

@@ -30,6 +30,7 @@ def test_siti_logs_in_with_her_nik(siti):
     assert check_login(f" {SITI_NIK} ", PASSWORD) == siti
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2(siti, budi):
     assert siti.password.startswith("argon2$")
     assert budi.password.startswith("argon2$")

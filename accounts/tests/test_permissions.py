@@ -18,8 +18,6 @@ from accounts.permissions import access_case, cases_visible_to, check_may_act, m
 from conftest import opd
 from deadlines.models import Deadline
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
 
 @pytest.fixture
 def pupr(city):

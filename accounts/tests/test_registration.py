@@ -24,6 +24,7 @@ def registration_errors(**overrides):
     return caught.value.message_dict
 
 
+@pytest.mark.argon2
 def test_siti_registers_and_gets_her_code_by_sms(city):
     siti = register_siti()
     assert siti.is_citizen and siti.login_id == SITI_NIK

@@ -5,11 +5,6 @@ from django.db import connection, transaction
 
 from audit.events import record
 
-postgres_only = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (triggers, parallel connections)"),
-]
-
 
 @contextmanager
 def triggers_disabled():

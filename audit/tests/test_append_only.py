@@ -5,10 +5,10 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 
 from audit.events import record, verify_chain
 from audit.models import AuditEvent
-from audit.tests.conftest import postgres_only, triggers_disabled
+from audit.tests.conftest import triggers_disabled
 from core.testing import run_concurrently
 
-pytestmark = postgres_only
+pytestmark = pytest.mark.postgres_only
 
 
 def refused(sql, params=()):

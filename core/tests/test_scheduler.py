@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from core.models import PeriodicJob
@@ -12,10 +11,6 @@ from core.testing import run_concurrently
 
 NOON = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
 TASK_PATHS = sorted(path for _, _, path in SCHEDULE)
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="butuh PostgreSQL (koneksi paralel sungguhan)"
-)
 
 
 def enqueued_task_paths():
@@ -45,7 +40,6 @@ def test_a_worker_that_was_down_catches_up_with_one_run_not_one_per_missed_minut
 
 
 @pytest.mark.postgres_only
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_scheduling_at_the_same_moment_enqueue_each_job_once():
     def run_two_schedulers(now):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -22,10 +22,6 @@ from notifications.models import Notification
 
 KIND = "report.verify"
 MONDAY_8 = wib(2026, 12, 7, 8, 0)
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="butuh PostgreSQL (koneksi paralel sungguhan)"
-)
 
 
 def start(case, opd, at=MONDAY_8, *, hours=8, holder=None):
@@ -207,7 +203,6 @@ def test_the_worker_task_and_the_command_scan_with_the_current_time(case, pupr, 
 
 
 @pytest.mark.postgres_only
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_scanners_at_the_same_moment_escalate_every_breach_exactly_once(city, pupr, budi, hendra, irma):
     cases = list(Kelurahan.objects.filter(kecamatan__city=city)[:20])
