@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from accounts.permissions import SEES_ALL, cases_visible_to
 from audit.events import history
 from cities.models import current_city
 from deadlines.models import Deadline
@@ -59,14 +60,15 @@ def officer_workspace(request):
     user = request.user
     if not user.is_officer:
         raise PermissionDenied("Ruang kerja ini hanya untuk petugas. Masuk dengan NIP Anda.")
-    context = {"counts": None, "flagged": []}
-    if user.opd_id is not None:
-        mine = Deadline.objects.filter(opd=user.opd)
+    context = {"counts": None, "flagged": [], "sees_all": user.role in SEES_ALL}
+    if user.opd_id is not None or context["sees_all"]:
+        # Officers see their own OPD's clocks; the Inspektorat, BCC and city admin see every OPD's.
+        mine = cases_visible_to(user, Deadline.objects.all(), owner_field="holder", opd_field="opd")
         context["counts"] = {
             "live": mine.live().count(),
             "near": mine.near().count(),
             "breached": mine.breached().count(),
         }
-        flagged = (mine.near() | mine.breached()).select_related("holder").order_by("due_at")
+        flagged = (mine.near() | mine.breached()).select_related("holder", "opd").order_by("due_at")
         context["flagged"] = flagged[:FLAGGED_DEADLINES_SHOWN]
     return render(request, "portal/officer_workspace.html", context)

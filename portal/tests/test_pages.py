@@ -252,3 +252,17 @@ def test_every_officer_role_opens_the_workspace(fixture, request, client):
     client.force_login(request.getfixturevalue(fixture))
 
     assert client.get(WORKSPACE).status_code == 200
+
+
+def test_the_inspektorat_sees_late_work_of_every_opd_with_its_opd_named(irma, siti, city, client):
+    deadline(siti, opd(city, "dinas-pupr"), breached=True, title="LP-3 verifikasi")
+    deadline(siti, opd(city, "dlh"), state=Deadline.State.PAUSED, breached=True, title="LP-6 verifikasi")
+    client.force_login(irma)
+
+    response = client.get(WORKSPACE)
+
+    assert response.context["counts"] == {"live": 2, "near": 0, "breached": 2}
+    html = text(response)
+    assert "Tenggat semua OPD" in html
+    assert "LP-3 verifikasi" in html and "Dinas PUPR" in html
+    assert "LP-6 verifikasi" in html and "DLH" in html and "(dijeda)" in html
