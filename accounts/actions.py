@@ -309,6 +309,8 @@ def check_officer(*, nip, full_name, opd_code, role, phone="", email="", passwor
     if errors:
         raise ValidationError(errors)
     officer.set_password(password)
+    # The city admin configures the city (regions, OPDs, users) in the Django admin.
+    officer.is_staff = officer.is_superuser = officer.role == Role.CITY_ADMIN
     return officer
 
 

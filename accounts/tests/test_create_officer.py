@@ -85,3 +85,16 @@ def test_without_a_terminal_the_password_must_come_from_stdin(city, monkeypatch)
 
 def test_without_a_city_profile_the_command_says_what_to_do(db, monkeypatch):
     assert "manage.py load_city" in refusal(monkeypatch)
+
+
+def test_a_city_admin_may_open_the_django_admin_but_an_ordinary_officer_may_not(city, monkeypatch, client):
+    create_officer(monkeypatch, opd="diskominfo", role="city_admin")
+    create_officer(monkeypatch, nip="198808082013121002", opd="dinas-pupr", role="officer")
+    admin, officer = User.objects.get(login_id=NIP), User.objects.get(login_id="198808082013121002")
+    assert admin.is_staff and admin.is_superuser
+    assert not officer.is_staff and not officer.is_superuser
+
+    client.force_login(admin)
+    assert client.get("/admin/cities/opd/").status_code == 200
+    client.force_login(officer)
+    assert client.get("/admin/cities/opd/").status_code == 302
