@@ -134,3 +134,19 @@ def test_the_public_timeline_is_per_object(story, andi):
 
 def test_the_full_history_has_every_event_for_officers(story, siti):
     assert [event.action for event in history(siti)] == ["report.submitted", "report.note", "report.verified"]
+
+
+def test_deleting_the_newest_events_is_caught_by_the_anchor_kept_outside_the_database(story):
+    out = verify_audit()
+    assert f"Kepala rantai: #{story[2].pk} {story[2].hash}" in out
+    tamper("DELETE FROM audit_auditevent WHERE id = %s", [story[2].pk])
+
+    assert verify_chain() == (2, None)  # the shortened chain is still a valid chain...
+    with pytest.raises(CommandError, match="tidak ada lagi di rantai"):
+        call_command("verify_audit", anchor=story[2].hash, stdout=io.StringIO())  # ...but the anchor is gone
+
+
+def test_an_anchor_that_is_still_in_the_chain_passes(story):
+    out = io.StringIO()
+    call_command("verify_audit", anchor=story[1].hash, stdout=out)
+    assert "Rantai audit utuh: 3 peristiwa diperiksa." in out.getvalue()
