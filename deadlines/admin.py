@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from deadlines.models import Deadline
 
 
@@ -19,7 +20,7 @@ class BreachedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdmin):
     """Read-only: clocks change only through deadlines.clock, together with their case."""
 
     list_display = ["title", "kind", "opd", "holder", "state", "due_at", "near_flagged_at", "breached_at"]
@@ -28,12 +29,3 @@ class DeadlineAdmin(admin.ModelAdmin):
     search_fields = ["title", "kind", "object_id"]
     date_hierarchy = "due_at"
     ordering = ["-id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

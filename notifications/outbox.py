@@ -63,32 +63,21 @@ def notify_user(user, template, context, *, about=None, dedupe_key=None):
 
     Officers' contacts are entered by the city admin and count as verified.
     """
-    messages = []
     context = {"user": user, **context}
-    if user.phone and (user.phone_verified_at or user.is_officer):
-        key = f"{dedupe_key}:sms" if dedupe_key else None
-        messages.append(
-            queue(
-                channel="sms",
-                recipient=user.phone,
-                template=template,
-                context=context,
-                user=user,
-                about=about,
-                dedupe_key=key,
-            )
+    channels = [
+        (Notification.Channel.SMS, user.phone, user.phone_verified_at),
+        (Notification.Channel.EMAIL, user.email, user.email_verified_at),
+    ]
+    return [
+        queue(
+            channel=channel,
+            recipient=address,
+            template=template,
+            context=context,
+            user=user,
+            about=about,
+            dedupe_key=f"{dedupe_key}:{channel}" if dedupe_key else None,
         )
-    if user.email and (user.email_verified_at or user.is_officer):
-        key = f"{dedupe_key}:email" if dedupe_key else None
-        messages.append(
-            queue(
-                channel="email",
-                recipient=user.email,
-                template=template,
-                context=context,
-                user=user,
-                about=about,
-                dedupe_key=key,
-            )
-        )
-    return messages
+        for channel, address, verified_at in channels
+        if address and (verified_at or user.is_officer)
+    ]
