@@ -1,8 +1,9 @@
 """The cast every test tells its story with.
 
 Siti is a citizen of Binjai; Budi is an officer of Dinas PUPR and Hendra its
-head; Dewi is an officer of another OPD (DLH); Irma is the Inspektorat; Andi
-is another citizen, who must never see Siti's things.
+head; Dewi is an officer of another OPD (DLH); Irma is the Inspektorat; Bayu is
+a Command Center (BCC) operator; Andi is another citizen, who must never see
+Siti's things.
 """
 
 import pytest
@@ -108,6 +109,18 @@ def dewi(city):
         Role.OFFICER,
         phone="+6281300000003",
         email="dewi@dlh.example.org",
+    )
+
+
+@pytest.fixture
+def bayu(city):
+    return make_officer(
+        "199203032016031005",
+        "Bayu Pratama",
+        opd(city, "diskominfo"),
+        Role.BCC_OPERATOR,
+        phone="+6281300000005",
+        email="bayu@kominfo.example.org",
     )
 
 

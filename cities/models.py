@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from cities import geo
 from deadlines.workingtime import WorkingCalendar
 
 ZONE_LABELS = {
@@ -40,6 +41,11 @@ class City(models.Model):
     centre_lat = models.FloatField()
     centre_lon = models.FloatField()
     bbox = models.JSONField(help_text="[[lat_min, lon_min], [lat_max, lon_max]]")
+    boundary = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Batas administratif kota (GeoJSON Polygon/MultiPolygon); tanpa ini, bbox dipakai",
+    )
     residents_only_registration = models.BooleanField(default=True, help_text="Hanya NIK kota ini yang boleh mendaftar")
 
     class Meta:
@@ -56,6 +62,10 @@ class City(models.Model):
     @property
     def zone_label(self):
         return ZONE_LABELS.get(self.time_zone, self.time_zone)
+
+    def contains(self, lat, lon):
+        """Is the point inside the city? The official boundary if the profile has one, else the bbox."""
+        return geo.contains(self.boundary or geo.bbox_polygon(self.bbox), lat, lon)
 
     def calendar(self):
         """The working calendar deadlines are counted on."""

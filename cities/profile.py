@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cities.models import City, Holiday, Kecamatan, Kelurahan, Lingkungan, Opd, WorkingHours, forget_current_city
+from kotacerdas.domains import load_profile_sections
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 WEEKDAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -81,6 +82,7 @@ def load_profile(data):
             centre_lat=data["centre"][0],
             centre_lon=data["centre"][1],
             bbox=data["bbox"],
+            boundary=data.get("boundary"),
             residents_only_registration=data.get("registration", {}).get("residents_only", True),
         ),
     )
@@ -92,6 +94,10 @@ def load_profile(data):
     _load_regions(city, data["kecamatan"], report)
     _load_opds(city, data["opds"], report)
     _load_calendar(city, data.get("working_hours", {}), data.get("holidays", []), report)
+    try:
+        report.counts.update(load_profile_sections(city, data))
+    except ValidationError as exc:
+        raise ProfileError(" ".join(exc.messages)) from None
     transaction.on_commit(forget_current_city)
     return report
 

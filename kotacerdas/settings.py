@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "audit",
     "deadlines",
     "notifications",
+    # services
+    "reports",
     # pages
     "portal",
 ]
@@ -173,6 +175,10 @@ SMS_GATEWAY_TIMEOUT = env_int("KC_SMS_GATEWAY_TIMEOUT", 10, minimum=1)
 NOTIFICATION_MAX_ATTEMPTS = env_int("KC_NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 # How long a worker holds a message it is sending; must outlast EMAIL_TIMEOUT and SMS_GATEWAY_TIMEOUT.
 NOTIFICATION_LEASE_SECONDS = env_int("KC_NOTIFICATION_LEASE_SECONDS", 300, minimum=1)
+
+# e-Masyarakat
+REPORT_PHOTO_MAX_BYTES = env_int("KC_REPORT_PHOTO_MAX_MB", 8, minimum=1) * 1_000_000
+REPORT_MAX_PHOTOS = 5
 
 # Public base URL, used in links inside e-mails and SMS.
 SITE_URL = env_str("KC_SITE_URL", "http://localhost:8000")

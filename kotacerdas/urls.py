@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 urlpatterns = [
     path("", include("portal.urls")),
+    path("", include("reports.urls")),
     path("akun/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kotacerdas.api_urls")),
