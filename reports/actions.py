@@ -6,6 +6,7 @@ the same transaction writes the audit event (public timeline text included),
 starts/stops the deadline clocks and queues the notifications.
 """
 
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from reports.models import OPD_STATUSES, Category, Note, Photo, Report, Status, 
 from reports.photos import check_photos
 
 MAX_DESCRIPTION = 4000
+MAX_ATTRIBUTE_LENGTH = 1000
 COORDINATORS = {Role.BCC_OPERATOR, Role.CITY_ADMIN}
 OPD_HANDLERS = (Role.OFFICER, Role.HEAD)
 VERIFY_DAYS = 3
@@ -52,10 +54,17 @@ class Submission:
     lon: float | None
     address: str
     photos: list
+    attributes: dict
 
 
-def check_submission(*, city, category_code, description, kelurahan_id, lat=None, lon=None, address="", photos=()):
-    """Validate a new report; raises ValidationError with per-field messages in Bahasa Indonesia."""
+def check_submission(
+    *, city, category_code, description, kelurahan_id, lat=None, lon=None, address="", photos=(), attributes=None
+):
+    """Validate a new report; raises ValidationError with per-field messages in Bahasa Indonesia.
+
+    `attributes` are the answers to the category's Open311 attributes ({code: value}, a list for
+    multivaluelist); errors about one come under the key "attribute[<code>]", as Open311 names them.
+    """
     errors = {}
     category = city.report_categories.filter(code=category_code, active=True).first()
     if category is None:
@@ -66,7 +75,7 @@ def check_submission(*, city, category_code, description, kelurahan_id, lat=None
     elif len(description) > MAX_DESCRIPTION:
         errors["description"] = [f"Uraian paling panjang {MAX_DESCRIPTION} karakter (sekarang {len(description)})."]
     kelurahan = None
-    if kelurahan_id:
+    if kelurahan_id and str(kelurahan_id).isdigit():
         from cities.models import Kelurahan
 
         kelurahan = Kelurahan.objects.filter(pk=kelurahan_id, kecamatan__city=city).select_related("kecamatan").first()
@@ -86,9 +95,47 @@ def check_submission(*, city, category_code, description, kelurahan_id, lat=None
     except ValidationError as exc:
         errors["photos"] = exc.messages
         cleaned_photos = []
+    cleaned_attributes = {}
+    if category is not None:
+        cleaned_attributes, attribute_errors = _check_attributes(category, attributes or {})
+        errors.update(attribute_errors)
     if errors:
         raise ValidationError(errors)
-    return Submission(category, description, kelurahan, lat, lon, address, cleaned_photos)
+    return Submission(category, description, kelurahan, lat, lon, address, cleaned_photos, cleaned_attributes)
+
+
+def _check_attributes(category, answers):
+    """The answers to the category's attributes, required ones present and list answers among the values;
+    answers to attributes the category does not have are dropped."""
+    cleaned, errors = {}, {}
+    for attribute in category.attributes:
+        code, label = attribute["code"], attribute.get("description") or attribute["code"]
+        value = answers.get(code)
+        values = value if isinstance(value, list | tuple) else [value]
+        values = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        if not values:
+            if attribute.get("required"):
+                errors[f"attribute[{code}]"] = [f"Isian '{label}' wajib diisi."]
+            continue
+        allowed = {choice["key"] for choice in attribute.get("values", [])}
+        if attribute["datatype"] in {"singlevaluelist", "multivaluelist"} and not set(values) <= allowed:
+            errors[f"attribute[{code}]"] = [f"Pilih jawaban '{label}' dari pilihan yang tersedia."]
+        elif attribute["datatype"] == "singlevaluelist" and len(values) > 1:
+            errors[f"attribute[{code}]"] = [f"Pilih satu jawaban saja untuk '{label}'."]
+        elif attribute["datatype"] == "number" and not _is_number(values[0]):
+            errors[f"attribute[{code}]"] = [f"Isian '{label}' harus berupa angka."]
+        elif any(len(v) > MAX_ATTRIBUTE_LENGTH for v in values):
+            errors[f"attribute[{code}]"] = [f"Isian '{label}' paling panjang {MAX_ATTRIBUTE_LENGTH} karakter."]
+        else:
+            cleaned[code] = values if attribute["datatype"] == "multivaluelist" else values[0]
+    return cleaned, errors
+
+
+def _is_number(text):
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def do_submit_report(
@@ -119,6 +166,7 @@ def do_submit_report(
         lon=lon,
         address=address,
         photos=photos,
+        attributes=attributes,
     )
     kecamatan = submission.kelurahan.kecamatan
     with transaction.atomic():
@@ -138,7 +186,7 @@ def do_submit_report(
             contact_name=contact_name,
             contact_email=contact_email,
             contact_phone=contact_phone,
-            attributes=attributes or {},
+            attributes=submission.attributes,
             open311_token=secrets.token_hex(16) if client else None,
         )
         _save_photos(report, submission.photos, Photo.Kind.REPORT, report.owner)

@@ -30,6 +30,7 @@ def submit(reporter, kelurahan, **overrides):
         lat=TANGSI_POINT[0],
         lon=TANGSI_POINT[1],
         photos=[photo()],
+        attributes={"tingkat_kerusakan": "sedang"},
     )
     values.update(overrides)
     return actions.do_submit_report(**values)
