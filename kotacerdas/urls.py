@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("akun/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("reports.open311")),
     path("api/v1/", include("kotacerdas.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
