@@ -156,6 +156,9 @@ def do_submit_report(
     attributes=None,
 ):
     """File a report; it gets its tracking number at once and the reporter a confirmation."""
+    if reporter is not None and reporter.is_authenticated and not reporter.is_citizen:
+        # Reports are the citizens' voice; an officer's own observation goes in as a note on a case.
+        raise PermissionDenied("Laporan hanya dapat dikirim oleh warga; petugas tidak dapat membuat laporan.")
     city = current_city()
     submission = check_submission(
         city=city,
