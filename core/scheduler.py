@@ -21,6 +21,7 @@ SCHEDULE = [
     # name, every, task (dotted path, imported lazily so apps stay independent)
     ("deadlines.scan", timedelta(minutes=1), "deadlines.tasks.scan_deadlines"),
     ("notifications.sweep", timedelta(minutes=1), "notifications.tasks.deliver_due_notifications"),
+    ("reports.close_resolved", timedelta(minutes=15), "reports.tasks.close_resolved_reports"),
 ]
 
 
