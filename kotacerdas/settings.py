@@ -179,6 +179,11 @@ NOTIFICATION_LEASE_SECONDS = env_int("KC_NOTIFICATION_LEASE_SECONDS", 300, minim
 # e-Masyarakat
 REPORT_PHOTO_MAX_BYTES = env_int("KC_REPORT_PHOTO_MAX_MB", 8, minimum=1) * 1_000_000
 REPORT_MAX_PHOTOS = 5
+# Map background tiles ({z}/{x}/{y}). Maps work without them (points, typed coordinates); tests set it to "".
+KC_MAP_TILE_URL = env_str("KC_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+KC_MAP_ATTRIBUTION = env_str(
+    "KC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">kontributor OpenStreetMap</a>'
+)
 
 # Public base URL, used in links inside e-mails and SMS.
 SITE_URL = env_str("KC_SITE_URL", "http://localhost:8000")
@@ -223,6 +228,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
