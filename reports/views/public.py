@@ -21,7 +21,7 @@ from audit.events import public_timeline
 from cities.models import current_city
 from core.api import error_body
 from core.pagination import keyset_page
-from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, parse_number
+from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, format_number, parse_number
 from reports.photos import ACCEPTED_FORMATS
 from reports.queries import public_reports
 
@@ -198,7 +198,7 @@ def map_data(request):
 
 
 def _feature(row):
-    number = Report(pk=row["id"], created_at=row["created_at"]).number
+    number = format_number(row["created_at"].year, row["id"])
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
