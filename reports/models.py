@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from cities.models import current_city
+
 
 class Category(models.Model):
     """A kind of problem (Open311 "service") and the OPD that handles it."""
@@ -190,8 +192,9 @@ class Report(models.Model):
 
     @property
     def number(self):
-        """The tracking number the reporter gets at once: year of submission and the report's id."""
-        return format_number(self.created_at.year, self.pk)
+        """The tracking number the reporter gets at once: year of submission (in the city's zone) and the id."""
+        city = self.city if Report.city.is_cached(self) else current_city()
+        return format_number(self.created_at.astimezone(city.zone).year, self.pk)
 
     @property
     def is_open(self):
