@@ -31,40 +31,35 @@ def client_for_key(city, api_key):
     return Open311Client.objects.filter(city=city, api_key=digest(api_key), active=True).first()
 
 
-def check_client(*, city, name, contact_email, exclude=None):
-    """Validate a client application's registration; returns (name, contact_email) cleaned."""
+def check_client(*, city, name, contact_email, instance=None):
+    """Validate a client application's registration (or a change to it); returns it unsaved."""
     errors = {}
-    name = " ".join((name or "").split())
-    if not name:
+    client = instance or Open311Client(city=city)
+    client.name = " ".join((name or "").split())
+    if not client.name:
         errors["name"] = ["Nama aplikasi wajib diisi."]
-    elif len(name) > NAME_MAX_LENGTH:
+    elif len(client.name) > NAME_MAX_LENGTH:
         errors["name"] = [f"Nama aplikasi paling panjang {NAME_MAX_LENGTH} karakter."]
-    else:
-        same_name = Open311Client.objects.filter(city=city, name__iexact=name)
-        if exclude is not None:
-            same_name = same_name.exclude(pk=exclude.pk)
-        if same_name.exists():
-            errors["name"] = [f"Aplikasi bernama '{name}' sudah terdaftar."]
-    contact_email = (contact_email or "").strip().lower()
+    elif Open311Client.objects.filter(city=city, name__iexact=client.name).exclude(pk=client.pk).exists():
+        errors["name"] = [f"Aplikasi bernama '{client.name}' sudah terdaftar."]
+    client.contact_email = (contact_email or "").strip().lower()
     try:
-        validate_email(contact_email)
+        validate_email(client.contact_email)
     except ValidationError:
         errors["contact_email"] = ["Alamat e-mail kontak pengembang aplikasi tidak valid."]
     if errors:
         raise ValidationError(errors)
-    return name, contact_email
+    return client
 
 
-def do_register_client(*, city, name, contact_email, actor=None):
-    """Register a client application and issue its first key; returns (client, key). The key is shown once."""
-    name, contact_email = check_client(city=city, name=name, contact_email=contact_email)
+def do_register_client(client, *, actor=None):
+    """Save a client application prepared by check_client with its first key; returns the key, shown once."""
     api_key = _new_key()
+    client.api_key = digest(api_key)
     with transaction.atomic():
-        client = Open311Client.objects.create(
-            city=city, name=name, contact_email=contact_email, api_key=digest(api_key)
-        )
-        record(actor=actor, obj=client, action="open311.client_registered", after={"name": name})
-    return client, api_key
+        client.save(force_insert=True)
+        record(actor=actor, obj=client, action="open311.client_registered", after={"name": client.name})
+    return api_key
 
 
 def do_issue_api_key(client, *, actor=None):

@@ -31,7 +31,7 @@ from reports.actions import (
     do_verify,
 )
 from reports.models import Category, Open311Client, Report, Status
-from reports.open311_clients import do_register_client
+from reports.open311_clients import check_client, do_register_client
 from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo
 
 BASE = "/open311/v2"
@@ -59,8 +59,7 @@ REQUEST_FIELDS = [
 
 @pytest.fixture
 def app_key(city):
-    _, api_key = do_register_client(city=city, name="Lapor Binjai", contact_email="dev@laporbinjai.example.org")
-    return api_key
+    return do_register_client(check_client(city=city, name="Lapor Binjai", contact_email="dev@laporbinjai.example.org"))
 
 
 def pothole_form(api_key, kelurahan, **changes):
