@@ -1,6 +1,6 @@
 """The life of a report, told through reports.actions (the rules every page, the API and Open311 share)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,3 +350,10 @@ def test_internal_notes_stay_inside_and_public_replies_reach_the_reporter(in_pro
     )
     assert any("Material aspal" in text for text in public_texts)
     assert not any("sering melapor" in text for text in public_texts)
+
+
+def test_a_report_filed_just_after_new_year_in_binjai_carries_the_new_year(siti, tangsi):
+    report = submit(siti, tangsi)
+    Report.objects.filter(pk=report.pk).update(created_at=datetime(2026, 12, 31, 17, 30, tzinfo=UTC))  # 00:30 WIB
+    report = Report.objects.get(pk=report.pk)
+    assert report.number == f"LP-2027-{report.pk:07d}"
