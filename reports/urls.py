@@ -6,7 +6,15 @@ app_name = "reports"
 
 # Citizen pages first: "laporan/baru/" must win over "laporan/<number>/".
 urlpatterns = [
+    # --- citizen: file a report (with suggestions and "saya juga"), my reports, reopen, rate ---
+    path("laporan/baru/", citizen.new, name="new"),
+    path("laporan/serupa/", citizen.similar, name="similar"),
+    path("laporan/<str:number>/dukung/", citizen.support, name="support"),
+    path("saya/laporan/", citizen.mine, name="mine"),
     path("saya/laporan/<str:number>/", citizen.mine_detail, name="mine_detail"),
+    path("saya/laporan/<str:number>/buka-kembali/", citizen.reopen, name="reopen"),
+    path("saya/laporan/<str:number>/nilai/", citizen.rate, name="rate"),
+    # --- end citizen ---
     # --- public: map, list, detail, photos ---
     path("laporan/", public.report_list, name="list"),
     path("laporan/peta.geojson", public.map_data, name="map_data"),
