@@ -8,6 +8,7 @@ from accounts.permissions import SEES_ALL, cases_visible_to
 from audit.events import history
 from cities.models import current_city
 from deadlines.models import Deadline
+from kotacerdas import domains
 from portal.services import SERVICES
 
 # How the account's own audit events read on "Riwayat akun"; unknown actions show their code.
@@ -45,9 +46,8 @@ def my_cases(request):
         }
         for e in history(request.user).order_by("-id")
     ]
-    # The service apps (e-Masyarakat, e-Perizinan, e-Dokter, e-Musrenbang) are not installed yet,
-    # so a citizen has no cases: the page shows the empty state with the way to each service.
-    return render(request, "portal/my_cases.html", {"cases": [], "services": SERVICES, "events": events})
+    cases = domains.citizen_cases(request.user)
+    return render(request, "portal/my_cases.html", {"cases": cases, "services": SERVICES, "events": events})
 
 
 @login_required
