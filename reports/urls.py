@@ -21,5 +21,10 @@ urlpatterns = [
     path("laporan/<str:number>/", public.detail, name="detail"),
     path("laporan/<str:number>/foto/<int:photo_id>/", public.photo, name="photo"),
     # --- end public ---
+    # --- officer: Command Center inbox, OPD work queue, a report's file and its actions ---
+    path("petugas/laporan/", officer.queue, name="queue"),
+    path("petugas/laporan/masuk/", officer.coordinator_inbox, name="coordinator_inbox"),
     path("petugas/laporan/<str:number>/", officer.officer_detail, name="officer_detail"),
+    path("petugas/laporan/<str:number>/<slug:action>/", officer.officer_action, name="officer_action"),
+    # --- end officer ---
 ]
