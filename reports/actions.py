@@ -410,6 +410,9 @@ def do_start_work(actor, report, plan):
             public_text=f"Sedang ditindaklanjuti: {plan}",
         )
         _stop(report, CLOCK_PLAN)
+        # Whoever now holds the report holds its resolution clock too (near-deadline warnings go to them).
+        if clock.live_deadlines_for(report).filter(kind=CLOCK_RESOLVE).exists():
+            clock.reassign(report, CLOCK_RESOLVE, report.assigned_to)
     return report
 
 

@@ -349,6 +349,7 @@ def test_budi_starts_work_and_the_plan_reaches_siti(client, budi, siti, disposit
     report = Report.objects.get(pk=dispositioned.pk)
     assert report.status == Status.IN_PROGRESS and report.assigned_to == budi
     assert report.follow_up_plan == "Penambalan Kamis pagi."
+    assert Deadline.objects.for_case(report).live().get(kind=actions.CLOCK_RESOLVE).holder == budi
     assert Notification.objects.filter(user=siti, body__contains="Penambalan Kamis pagi.").exists()
 
 
