@@ -18,6 +18,7 @@ XML = "xml"
 JSON = "json"
 FORMATS = {XML: "text/xml; charset=utf-8", JSON: "application/json; charset=utf-8"}
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+YEARS = range(2000, 2101)
 
 # The element name of one item of each list (XML), e.g. <attributes><attribute>…
 ITEM_NAMES = {
@@ -75,7 +76,7 @@ def w3c_datetime(moment, zone):
 
 
 def parse_w3c_datetime(value, zone, *, end_of_day=False):
-    """A W3C/ISO 8601 date-time ('2026-03-01T00:00:00Z', '…+07:00') or date ('2026-03-01'); None if it is neither.
+    """A W3C/ISO 8601 date-time ('2026-03-01T00:00:00Z', '…+07:00') or date ('2026-03-01') in YEARS; else None.
 
     A time without an offset is read in the city's zone; a bare date is the
     start of that day, or its end when it closes a range (`end_of_day`).
@@ -83,6 +84,9 @@ def parse_w3c_datetime(value, zone, *, end_of_day=False):
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
+        return None
+    # Far from the years reports live in, the date arithmetic and the database overflow.
+    if moment.year not in YEARS:
         return None
     if len(value) == len("2026-03-01") and end_of_day:
         moment = datetime.combine(moment.date(), time.max)

@@ -39,9 +39,11 @@ from reports.queries import PUBLIC_FIELDS, public_reports
 
 MAX_RESULTS = 1000  # the specification's default limit: 90 days or 1,000 requests, whichever is smaller
 WINDOW = timedelta(days=90)
+NOT_A_DATE = "bukan tanggal-waktu W3C tahun 2000–2100"
 STATUSES = {"open": OPEN_STATUSES, "closed": set(Status) - OPEN_STATUSES}
 CONTACT_NAME_MAX = Report._meta.get_field("contact_name").max_length
 MEDIA_URL_MAX = 500
+MAX_ID = 2**63 - 1
 ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 # do_submit_report's field names → the Open311 parameters a client sent.
 SUBMISSION_PARAMS = {
@@ -132,11 +134,15 @@ def _window(city, start_text, end_text):
     if start_text:
         start = parse_w3c_datetime(start_text, city.zone)
         if start is None:
-            errors.append(f"start_date: '{start_text}' bukan tanggal-waktu W3C (contoh 2026-01-01T00:00:00Z).")
+            errors.append(
+                f"start_date: '{start_text}' bukan tanggal-waktu W3C tahun 2000–2100 (contoh 2026-01-01T00:00:00Z)."
+            )
     if end_text:
         end = parse_w3c_datetime(end_text, city.zone, end_of_day=True)
         if end is None:
-            errors.append(f"end_date: '{end_text}' bukan tanggal-waktu W3C (contoh 2026-01-31T23:59:59Z).")
+            errors.append(
+                f"end_date: '{end_text}' bukan tanggal-waktu W3C tahun 2000–2100 (contoh 2026-01-31T23:59:59Z)."
+            )
     if errors:
         raise Open311Error(400, *errors)
     if start is None and end is None:
@@ -162,7 +168,8 @@ def reports_by_number(city, numbers):
         if year_and_id is None:
             raise Open311Error(400, f"service_request_id: '{number}' bukan nomor laporan (contoh LP-2026-0000123).")
         year, pk = year_and_id
-        parsed[pk] = year
+        if pk <= MAX_ID:  # a larger number names no report, and would overflow the database's integer
+            parsed[pk] = year
     reports = with_document_fields(Report.objects.filter(city=city, pk__in=parsed)).order_by("-created_at", "-id")
     # The year is part of the number: LP-2025-0000123 is not report 123 of 2026.
     return [report for report in reports if report.created_at.year == parsed[report.pk]]

@@ -558,8 +558,23 @@ def test_the_list_is_capped_newest_first(client, city, siti, bayu, tangsi, monke
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({"start_date": "kemarin"}, "start_date: 'kemarin' bukan tanggal-waktu W3C (contoh 2026-01-01T00:00:00Z)."),
-        ({"end_date": "2026-13-45"}, "end_date: '2026-13-45' bukan tanggal-waktu W3C (contoh 2026-01-31T23:59:59Z)."),
+        (
+            {"start_date": "kemarin"},
+            "start_date: 'kemarin' bukan tanggal-waktu W3C tahun 2000–2100 (contoh 2026-01-01T00:00:00Z).",
+        ),
+        (
+            {"end_date": "2026-13-45"},
+            "end_date: '2026-13-45' bukan tanggal-waktu W3C tahun 2000–2100 (contoh 2026-01-31T23:59:59Z).",
+        ),
+        (
+            {"start_date": "9999-12-31T23:59:59+14:00"},
+            "start_date: '9999-12-31T23:59:59+14:00' bukan tanggal-waktu W3C tahun 2000–2100 "
+            "(contoh 2026-01-01T00:00:00Z).",
+        ),
+        (
+            {"end_date": "0001-01-01"},
+            "end_date: '0001-01-01' bukan tanggal-waktu W3C tahun 2000–2100 (contoh 2026-01-31T23:59:59Z).",
+        ),
         (
             {"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"},
             "end_date: harus sesudah start_date.",
@@ -613,7 +628,7 @@ def test_one_request_by_its_number_in_json_and_xml(client, city, siti, bayu, tan
     assert children(root[0]) == REQUEST_FIELDS
 
 
-@pytest.mark.parametrize("number", ["LP-2026-9999999", "LP-2019-0000001", "laporan-saya"])
+@pytest.mark.parametrize("number", ["LP-2026-9999999", "LP-2019-0000001", "laporan-saya", "LP-2026-" + "9" * 30])
 def test_an_unknown_request_is_404(client, city, siti, tangsi, number):
     citizen_report(siti, tangsi)
     response = client.get(f"{BASE}/requests/{number}.json")
