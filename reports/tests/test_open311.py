@@ -22,6 +22,7 @@ from deadlines import clock
 from notifications.models import Notification
 from reports.actions import (
     close_resolved_reports,
+    do_add_note,
     do_disposition,
     do_mark_not_authority,
     do_reject,
@@ -722,6 +723,14 @@ def test_a_report_filed_through_open311_goes_through_the_same_lifecycle(
 
     do_start_work(budi, report, "Penambalan dijadwalkan Kamis.")
     assert entry()[0]["status_detail"] == "in_progress"
+    # The notes are the newest public timeline entry; an internal note never shows.
+    do_add_note(budi, report, "Aspal habis di gudang, pinjam dari Dinas Perkim.", public=False)
+    found, _ = entry()
+    assert (
+        found["status_notes"]
+        == public_timeline(report)[-1].text
+        == "Sedang ditindaklanjuti: Penambalan dijadwalkan Kamis."
+    )
 
     do_resolve(budi, report, "Lubang sudah ditambal.", [photo(name="bukti.jpg")])
     found, _ = entry()
