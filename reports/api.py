@@ -262,9 +262,9 @@ class ReportPhotoView(APIView):
         responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="Foto JPEG, PNG atau WebP")},
         summary="Foto laporan atau foto bukti (tanpa metadata EXIF)",
     )
-    def get(self, request, number, photo_id):
+    def get(self, request, number, pk):
         report = _readable_report(request.user, number)
-        photo = report.photos.filter(pk=photo_id).first()
+        photo = report.photos.filter(pk=pk).first()
         if photo is None:
             raise Http404("Foto tidak ditemukan.")
         response = FileResponse(photo.image.open("rb"))
