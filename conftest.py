@@ -144,6 +144,17 @@ def pytest_runtest_setup(item):
             pytest.skip("butuh PostgreSQL (trigger, koneksi paralel sungguhan); jalan di `make test-pg`")
 
 
+@pytest.fixture(scope="session")
+def _test_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def uploads_stay_out_of_var(settings, _test_media_root):
+    """Files a test stores (report photos, demo data) go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = _test_media_root
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
     """Argon2 costs ~0.4 s per password; tests about hashing itself are marked `argon2` and keep it."""
