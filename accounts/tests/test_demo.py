@@ -50,7 +50,7 @@ def test_demo_gives_every_opd_an_officer_and_a_head_and_every_city_role_a_user(c
 def test_demo_citizen_is_a_verified_resident_who_can_log_in(city, debug):
     load_demo()
 
-    citizen = User.objects.get(kind=User.Kind.CITIZEN)
+    citizen = User.objects.get(login_id=demo_nik(city))  # the demo reports bring reporters without a password
     check_nik_for_city(citizen.login_id, city)
     assert citizen.login_id.startswith("1275")
     assert check_login(citizen.login_id, DEMO_PASSWORD_DEFAULT) == citizen
