@@ -201,7 +201,7 @@ def do_submit_report(
             public=True,
             public_text="Laporan diterima dan menunggu verifikasi.",
         )
-        clock.start(
+        _start(
             report,
             CLOCK_VERIFY,
             title=f"{report}: verifikasi",
@@ -332,10 +332,8 @@ def do_disposition(actor, report, opd=None):
             public_text=f"Laporan diteruskan ke {opd.name} untuk ditindaklanjuti.",
         )
         url = _officer_url(report)
-        clock.start(
-            report, CLOCK_PLAN, title=f"{report}: rencana tindak lanjut", opd=opd, working_days=PLAN_DAYS, url=url
-        )
-        clock.start(
+        _start(report, CLOCK_PLAN, title=f"{report}: rencana tindak lanjut", opd=opd, working_days=PLAN_DAYS, url=url)
+        _start(
             report,
             CLOCK_RESOLVE,
             title=f"{report}: penyelesaian",
@@ -477,7 +475,7 @@ def do_reopen(user, report, reason):
             reason=reason,
             public_text="Pelapor belum puas; laporan dibuka kembali untuk OPD.",
         )
-        clock.start(
+        _start(
             report,
             CLOCK_RESOLVE,
             title=f"{report}: penyelesaian ulang",
@@ -618,14 +616,21 @@ def _required(text, message, field="reason"):
     return text
 
 
+def _start(report, kind, **options):
+    clock.start(report, kind, **options)
+    report.refresh_due_at()
+
+
 def _stop(report, kind):
     if clock.live_deadlines_for(report).filter(kind=kind).exists():
         clock.stop(report, kind)
+        report.refresh_due_at()
 
 
 def _cancel_all(report):
     for deadline in clock.live_deadlines_for(report):
         clock.cancel(report, deadline.kind)
+    report.refresh_due_at()
 
 
 def opd_colleagues(report):

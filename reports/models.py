@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cities.models import current_city
+from deadlines.models import Deadline
 
 
 class Category(models.Model):
@@ -159,6 +160,10 @@ class Report(models.Model):
     dispositioned_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the nearest live deadline clock is due: a copy of deadlines.Deadline.due_at kept by
+    # refresh_due_at(), so the OPD work queue sorts by deadline through an index instead of
+    # looking up every queued report's clocks.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -174,6 +179,16 @@ class Report(models.Model):
             models.Index(F("kecamatan"), F("created_at").desc(), F("id").desc(), name="report_kecamatan_created_idx"),
             models.Index(F("updated_at").desc(), F("id").desc(), name="report_updated_idx"),
             models.Index(fields=["opd", "status"], name="report_opd_status_idx"),
+            # The work queues by deadline (reports.queries.opd_queue), one OPD's and every OPD's;
+            # ascending puts NULLs last on PostgreSQL, as the queue sorts.
+            models.Index(
+                fields=["opd", "due_at", "id"],
+                name="report_opd_queue_idx",
+                condition=Q(status__in=sorted(OPD_STATUSES)),
+            ),
+            models.Index(
+                fields=["due_at", "id"], name="report_queue_idx", condition=Q(status__in=sorted(OPD_STATUSES))
+            ),
             models.Index(fields=["owner", "created_at"], name="report_owner_idx"),
             models.Index(fields=["lat", "lon"], name="report_point_idx"),
         ]
@@ -210,13 +225,20 @@ class Report(models.Model):
             return "Anonim"
         if self.owner_id:
             return self.owner.full_name
-        return self.contact_name or "Warga"
+        # Somebody who posted through an Open311 app never agreed to be named on our site.
+        return "Warga"
 
     def may_move_to(self, status):
         return status in TRANSITIONS[Status(self.status)]
 
     def reopen_until(self):
         return self.resolved_at + REOPEN_WINDOW if self.resolved_at else None
+
+    def refresh_due_at(self):
+        """Copy the due moment of the nearest live deadline clock; call after starting or ending a clock."""
+        nearest = Deadline.objects.for_case(self).live().order_by("due_at").values_list("due_at", flat=True)
+        self.due_at = nearest.first()
+        Report.objects.filter(pk=self.pk).update(due_at=self.due_at)
 
 
 def format_number(year, pk):
