@@ -613,6 +613,8 @@ def _set_back(report, item, city, now):
         deadline.due_at = calendar.add_working_seconds(start, deadline.allowed_seconds)
         deadline.near_at = calendar.add_working_seconds(start, round(deadline.allowed_seconds * NEAR_FRACTION))
         deadline.save(update_fields=["started_at", "due_at", "near_at"])
+    # The work queue sorts on the report's copy of its nearest due moment.
+    report.refresh_due_at()
 
 
 def _moment_before(calendar, now, working_seconds):
