@@ -38,7 +38,11 @@ def keyset_page(queryset, cursor=None, *, size, field="created_at"):
     ordered = queryset.order_by(f"-{field}", "-id")
     if cursor:
         moment, pk = decode_cursor(cursor)
-        ordered = ordered.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk}))
+        # The first condition is implied by the second; it is there so that the database starts the
+        # index scan at the cursor instead of reading (and discarding) every row before it.
+        ordered = ordered.filter(
+            Q(**{f"{field}__lte": moment}), Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk})
+        )
     items = list(ordered[: size + 1])
     has_more = len(items) > size
     items = items[:size]
