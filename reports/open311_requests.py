@@ -340,10 +340,15 @@ def _descriptions(exc):
 
 
 def submission_receipt(report):
-    """The POST requests answer: the report number at once (type "realtime"), no token to wait for."""
+    """The POST requests answer: the report number at once (type "realtime").
+
+    The token comes too, so a client written for asynchronous servers can
+    still follow its request through `tokens/{token}`.
+    """
     return [
         {
             "service_request_id": report.number,
+            "token": report.open311_token,
             "service_notice": f"Laporan diterima dengan nomor {report.number}. Command Center memverifikasinya "
             f"dalam {VERIFY_DAYS} hari kerja, lalu meneruskannya ke {report.opd.name}.",
             # Reporters posting through Open311 have no account with us.

@@ -251,6 +251,7 @@ def test_an_app_files_a_report_and_gets_its_number_at_once(client, city, tangsi,
     report = Report.objects.get()
     assert receipt == {
         "service_request_id": report.number,
+        "token": report.open311_token,
         "service_notice": f"Laporan diterima dengan nomor {report.number}. Command Center memverifikasinya "
         "dalam 3 hari kerja, lalu meneruskannya ke Dinas Pekerjaan Umum dan Penataan Ruang Kota Binjai.",
         "account_id": None,
@@ -272,7 +273,7 @@ def test_an_app_files_a_report_and_gets_its_number_at_once(client, city, tangsi,
 def test_the_receipt_in_xml(client, city, tangsi, app_key):
     root = xml(post_form(client, pothole_form(app_key, tangsi), fmt="xml"))
     assert root.tag == "service_requests" and children(root) == ["request"]
-    assert children(root[0]) == ["service_request_id", "service_notice", "account_id"]
+    assert children(root[0]) == ["service_request_id", "token", "service_notice", "account_id"]
     assert root[0].findtext("service_request_id") == Report.objects.get().number
     assert root[0].find("account_id").text is None  # <account_id/>, as in the specification
 
@@ -672,8 +673,9 @@ def test_several_requests_by_number_at_once(client, city, siti, bayu, tangsi):
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_token_gives_the_request_number(client, city, tangsi, app_key, fmt):
-    post_form(client, pothole_form(app_key, tangsi))
+    receipt = post_form(client, pothole_form(app_key, tangsi))
     report = Report.objects.get()
+    assert report.open311_token and report.open311_token in receipt.content.decode()
 
     response = client.get(f"{BASE}/tokens/{report.open311_token}.{fmt}")
     assert response.status_code == 200
