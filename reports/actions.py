@@ -322,6 +322,8 @@ def do_disposition(actor, report, opd=None):
     if opd.city_id != report.city_id:
         raise ValidationError({"opd": ["OPD tidak dikenal."]})
     with transaction.atomic():
+        # Re-routing a dispositioned report: the first OPD's clocks end here, the new OPD's start below.
+        _cancel_all(report)
         _move(
             report,
             Status.DISPOSITIONED,

@@ -82,8 +82,9 @@ class Status(models.TextChoices):
 TRANSITIONS = {
     Status.RECEIVED: {Status.VERIFIED, Status.REJECTED, Status.NOT_AUTHORITY, Status.DUPLICATE},
     Status.VERIFIED: {Status.DISPOSITIONED, Status.REJECTED, Status.NOT_AUTHORITY, Status.DUPLICATE},
-    # The OPD starts work, or hands it back to the coordinator when it is not theirs (→ verified).
-    Status.DISPOSITIONED: {Status.IN_PROGRESS, Status.VERIFIED, Status.DUPLICATE},
+    # The OPD starts work, or hands it back to the coordinator when it is not theirs (→ verified);
+    # until work starts, the coordinator may re-route it to another OPD (→ dispositioned).
+    Status.DISPOSITIONED: {Status.IN_PROGRESS, Status.VERIFIED, Status.DUPLICATE, Status.DISPOSITIONED},
     Status.IN_PROGRESS: {Status.RESOLVED, Status.VERIFIED},
     Status.RESOLVED: {Status.CLOSED, Status.REOPENED},
     Status.REOPENED: {Status.IN_PROGRESS, Status.RESOLVED},

@@ -357,3 +357,22 @@ def test_a_report_filed_just_after_new_year_in_binjai_carries_the_new_year(siti,
     Report.objects.filter(pk=report.pk).update(created_at=datetime(2026, 12, 31, 17, 30, tzinfo=UTC))  # 00:30 WIB
     report = Report.objects.get(pk=report.pk)
     assert report.number == f"LP-2027-{report.pk:07d}"
+
+
+def test_the_command_center_re_routes_before_work_starts_and_the_clocks_follow(siti, bayu, budi, tangsi):
+    report = submit(siti, tangsi)
+    actions.do_verify(bayu, report)
+    actions.do_disposition(bayu, report)
+    dlh = report.city.opds.get(code="dlh")
+
+    actions.do_disposition(bayu, report, opd=dlh)
+
+    assert report.opd == dlh and report.status == Status.DISPOSITIONED
+    assert set(clocks(report).live().values_list("opd__code", flat=True)) == {"dlh"}
+    assert clocks(report, state=Deadline.State.CANCELLED, opd__code="dinas-pupr").count() == 2
+    actions.do_disposition(bayu, report)  # and back to the category's own OPD
+    report.refresh_from_db()
+    assert report.opd.code == "dinas-pupr"
+    actions.do_start_work(budi, report, "Dikerjakan PUPR.")
+    with pytest.raises(IllegalMove):
+        actions.do_disposition(bayu, report, opd=dlh)
