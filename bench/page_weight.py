@@ -14,17 +14,13 @@ Prints a table and exits 1 if any page is over the budget.
 import argparse
 import io
 import os
-import secrets
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from _support import BASE_DIR, free_port, site_environment, start_server, stop_server
+
 sys.path.insert(0, str(BASE_DIR))
 
 DEFAULT_BUDGET_KB = 150
@@ -44,30 +40,6 @@ PAGES = [
     ("Kasus saya", "/saya/kasus/", "citizen"),
     ("Profil", "/saya/", "citizen"),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def site_environment(workdir, city):
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kotacerdas.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "KC_VAR_DIR": str(workdir),
-        "KC_CITY": city,
-        "KC_SMS_BACKEND": "file",
-        "KC_LOG_LEVEL": "WARNING",
-        "KC_DEMO_PASSWORD": "Bench-Kota-Cerdas-2026",
-    }
 
 
 def prepare_site(env, city):
@@ -96,27 +68,6 @@ def prepare_site(env, city):
         password=env["KC_DEMO_PASSWORD"],
     )
     return {"citizen": demo_nik(resident), "unverified": unverified.login_id}
-
-
-def start_server(env, port):
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kotacerdas.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn berhenti:\n{server.stderr.read().decode()}") from None
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn tidak siap dalam 30 detik.")
 
 
 def log_in(browser, base_url, login_id, password):
@@ -190,8 +141,7 @@ def main():
                 print(f"Chromium {browser.version}, {len(rows)} halaman, gunicorn dengan DEBUG mati.")
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
 
     over = print_table(rows, budget)
     if over:

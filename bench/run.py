@@ -13,7 +13,8 @@ HERE = Path(__file__).resolve().parent
 def main():
     failed = []
     for script in sorted(HERE.glob("*.py")):
-        if script.name == Path(__file__).name:
+        # Itself, and helper modules such as _support.py, are not benchmarks.
+        if script.name == Path(__file__).name or script.name.startswith("_"):
             continue
         print(f"== {script.name}", flush=True)
         if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0:
