@@ -162,6 +162,11 @@ def median_ms(function, *, runs=15, warmup=2):
     return statistics.median(times)
 
 
+def thousands(number):
+    """1000000 → '1.000.000', as Indonesian writes it."""
+    return f"{number:,}".replace(",", ".")
+
+
 def print_table(header, rows, *, right_from=1):
     """A plain-text table; columns from `right_from` on are right-aligned (numbers)."""
     cells = [[str(cell) for cell in row] for row in [header, *rows]]
