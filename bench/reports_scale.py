@@ -81,7 +81,8 @@ def ensure_database(size, name, rebuild):
     create_database(name, replace=True)
     manage(env, "migrate", "--noinput")
     manage(env, "load_city", CITY)
-    manage(env, "generate_reports", str(size), "--seed", str(SEED), "--force")
+    generated = manage(env, "generate_reports", str(size), "--seed", str(SEED), "--force")
+    print(f"{name}: generate_reports: {generated.strip().splitlines()[-1]}", flush=True)
     # Bulk-loaded tables: vacuum sets the visibility map (index-only scans), analyze the statistics,
     # as autovacuum would have done on a database that grew over three years.
     execute(name, "VACUUM (ANALYZE)")
