@@ -12,6 +12,7 @@ from datetime import time as dtime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 
 from cities import geo
 from deadlines.workingtime import WorkingCalendar
@@ -225,6 +226,14 @@ def current_city():
         return city
     city = City.objects.filter(slug=settings.CITY).first()
     _cached.update(city=city, at=time.monotonic())
+    return city
+
+
+def current_city_or_404():
+    """The city for a page or API call; a clear 404 (not a crash) before any profile is loaded."""
+    city = current_city()
+    if city is None:
+        raise Http404("Profil kota belum dimuat.")
     return city
 
 

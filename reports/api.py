@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import SEES_ALL, access_case, may_see_case
-from cities.models import Kelurahan, current_city
+from cities.models import Kelurahan, current_city_or_404
 from core.api import Conflict
 from core.pagination import keyset_page
 from reports import actions
@@ -61,15 +61,8 @@ from reports.similar import similar_open_reports
 OFFICER_LIST_SHOWN = 100
 
 
-def _city():
-    city = current_city()
-    if city is None:
-        raise Http404("Profil kota belum dimuat.")
-    return city
-
-
 def _report(number):
-    report = report_by_number(number, _city())
+    report = report_by_number(number, current_city_or_404())
     if report is None:
         raise Http404(f"Laporan {number} tidak ditemukan.")
     return report
@@ -145,7 +138,7 @@ class CategoryListView(APIView):
 
     @extend_schema(responses={200: CategorySerializer(many=True)}, summary="Kategori laporan (layanan Open311)")
     def get(self, request):
-        categories = _city().report_categories.filter(active=True).order_by("group", "name")
+        categories = current_city_or_404().report_categories.filter(active=True).order_by("group", "name")
         return Response(CategorySerializer(categories, many=True).data)
 
 
@@ -154,7 +147,7 @@ class KelurahanListView(APIView):
 
     @extend_schema(responses={200: KelurahanSerializer(many=True)}, summary="Kelurahan tempat laporan dapat dibuat")
     def get(self, request):
-        kelurahan = Kelurahan.objects.filter(kecamatan__city=_city()).select_related("kecamatan")
+        kelurahan = Kelurahan.objects.filter(kecamatan__city=current_city_or_404()).select_related("kecamatan")
         return Response(KelurahanSerializer(kelurahan.order_by("kecamatan__name", "name"), many=True).data)
 
 
@@ -171,7 +164,7 @@ class ReportListView(APIView):
     def get(self, request):
         query = _query(PublicListQuerySerializer, request)
         reports = public_reports(
-            _city(),
+            current_city_or_404(),
             category=query.get("category"),
             status=query.get("status"),
             kecamatan=query.get("kecamatan"),
@@ -228,7 +221,7 @@ class SimilarView(APIView):
         summary="Laporan terbuka yang mirip (dekat, atau sekelurahan dan mirip isinya): dukung, jangan dobel",
     )
     def get(self, request):
-        city = _city()
+        city = current_city_or_404()
         query = SimilarQuerySerializer(data=request.query_params, context={"city": city})
         query.is_valid(raise_exception=True)
         values = query.validated_data
@@ -338,7 +331,7 @@ class InboxView(APIView):
     def get(self, request):
         if not request.user.is_officer or request.user.role not in SEES_ALL:
             raise PermissionDenied("Hanya Command Center, admin kota dan Inspektorat yang melihat kotak masuk.")
-        reports = coordinator_inbox(_city())
+        reports = coordinator_inbox(current_city_or_404())
         return Response(
             {
                 "count": reports.count(),

@@ -46,7 +46,7 @@ from cities.models import Kelurahan
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from reports.actions import CLOCK_PLAN, CLOCK_RESOLVE, CLOCK_VERIFY, PLAN_DAYS, VERIFY_DAYS
-from reports.models import PUBLIC_STATUSES, REOPEN_WINDOW, Open311Client, Report, Status, Support, format_number
+from reports.models import PUBLIC_STATUSES, REOPEN_WINDOW, Open311Client, Report, Status, Support, number_of
 
 BATCH_SIZE = 5000
 # Citizens in the reporter pool: about one per 15 reports, some of whom report often.
@@ -674,7 +674,7 @@ class _CityPlan:
         due = calendar.add_working_days(start, working_days)
         allowed = calendar.working_seconds_between(start, due)
         near = calendar.add_working_seconds(start, round(allowed * NEAR_FRACTION))
-        number = format_number(report["created_at"].year, report["id"])
+        number = number_of(report["created_at"], report["id"], calendar.zone)
         breached = due if due <= self.now else None
         return {
             "content_type_id": self.report_type.pk,

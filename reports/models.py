@@ -118,6 +118,17 @@ class ReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def by_number(self, number):
+        """The report with this tracking number, or None.
+
+        The year is part of the number: LP-2025-0000123 is not report 123 of 2026.
+        """
+        parsed = parse_number(number)
+        if parsed is None:
+            return None
+        report = self.filter(pk=parsed[1]).first()
+        return report if report is not None and report.number == format_number(*parsed) else None
+
 
 class Report(models.Model):
     city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="reports")
@@ -210,7 +221,7 @@ class Report(models.Model):
     def number(self):
         """The tracking number the reporter gets at once: year of submission (in the city's zone) and the id."""
         city = self.city if Report.city.is_cached(self) else current_city()
-        return format_number(self.created_at.astimezone(city.zone).year, self.pk)
+        return number_of(self.created_at, self.pk, city.zone)
 
     @property
     def is_open(self):
@@ -246,10 +257,21 @@ def format_number(year, pk):
     return f"LP-{year}-{pk:07d}"
 
 
+def number_of(created_at, pk, zone):
+    """A report's tracking number from its id and submission time, the year taken in the city's zone."""
+    return format_number(created_at.astimezone(zone).year, pk)
+
+
+# Beyond this no report exists, and the database's bigint would overflow on the lookup.
+MAX_REPORT_ID = 2**63 - 1
+
+
 def parse_number(number):
-    """'LP-2026-0000123' → (2026, 123); anything else → None."""
+    """'LP-2026-0000123' → (2026, 123); anything else (including ids no report can have) → None."""
     parts = (number or "").strip().upper().split("-")
-    if len(parts) != 3 or parts[0] != "LP" or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0] != "LP" or not parts[1].isascii() or not parts[2].isascii():
+        return None
+    if not (parts[1].isdigit() and parts[2].isdigit()) or int(parts[2]) > MAX_REPORT_ID:
         return None
     return int(parts[1]), int(parts[2])
 

@@ -32,7 +32,7 @@ from accounts.actions import normalise_phone
 from audit.models import AuditEvent
 from deadlines.models import LIVE_STATES, Deadline
 from reports.actions import CLOCK_RESOLVE, VERIFY_DAYS, do_submit_report
-from reports.models import OPEN_STATUSES, Photo, Report, Status, parse_number
+from reports.models import OPEN_STATUSES, Photo, Report, Status, format_number, parse_number
 from reports.open311_format import Open311Error, parse_w3c_datetime, w3c_datetime
 from reports.open311_services import KELURAHAN, kelurahan_key
 from reports.queries import PUBLIC_FIELDS, public_reports
@@ -43,7 +43,6 @@ NOT_A_DATE = "bukan tanggal-waktu W3C tahun 2000–2100"
 STATUSES = {"open": OPEN_STATUSES, "closed": set(Status) - OPEN_STATUSES}
 CONTACT_NAME_MAX = Report._meta.get_field("contact_name").max_length
 MEDIA_URL_MAX = 500
-MAX_ID = 2**63 - 1
 ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 # do_submit_report's field names → the Open311 parameters a client sent.
 SUBMISSION_PARAMS = {
@@ -167,12 +166,10 @@ def reports_by_number(city, numbers):
         year_and_id = parse_number(number)
         if year_and_id is None:
             raise Open311Error(400, f"service_request_id: '{number}' bukan nomor laporan (contoh LP-2026-0000123).")
-        year, pk = year_and_id
-        if pk <= MAX_ID:  # a larger number names no report, and would overflow the database's integer
-            parsed[pk] = year
+        parsed[year_and_id[1]] = year_and_id[0]
     reports = with_document_fields(Report.objects.filter(city=city, pk__in=parsed)).order_by("-created_at", "-id")
     # The year is part of the number: LP-2025-0000123 is not report 123 of 2026.
-    return [report for report in reports if report.created_at.year == parsed[report.pk]]
+    return [report for report in reports if report.number == format_number(parsed[report.pk], report.pk)]
 
 
 def request_entry(report, city, request):

@@ -17,7 +17,7 @@ from audit.events import history, public_timeline
 from cities.models import Kelurahan
 from deadlines import clock
 from reports.actions import public_url
-from reports.models import Category, Report, parse_number
+from reports.models import Category, Report
 
 REPORT_RELATED = ("category", "kecamatan", "kelurahan", "opd", "owner", "duplicate_of", "assigned_to")
 
@@ -371,11 +371,7 @@ class RateSerializer(Input):
 
 def report_by_number(number, city):
     """The city's report with this tracking number, or None (a number whose year does not match is unknown)."""
-    parsed = parse_number(number)
-    if parsed is None:
-        return None
-    report = Report.objects.filter(pk=parsed[1], city=city).select_related(*REPORT_RELATED).first()
-    return report if report is not None and report.created_at.year == parsed[0] else None
+    return Report.objects.filter(city=city).select_related(*REPORT_RELATED).by_number(number)
 
 
 class DispositionSerializer(Input):

@@ -17,22 +17,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.forms import add_action_errors
 from audit.events import public_timeline
-from cities.models import Kelurahan, current_city
+from cities.models import Kelurahan, current_city_or_404
 from core.pagination import keyset_page
 from reports.actions import IllegalMove, check_submission, do_rate, do_reopen, do_submit_report, do_support
 from reports.forms import REPORT_FORM_ID, RatingForm, ReopenForm, ReportForm
-from reports.models import Photo, Report, Status, Support, parse_number
+from reports.models import Photo, Report, Status, Support
 from reports.similar import similar_open_reports
 
 PAGE_SIZE = 20
 NOT_FOR_OFFICERS = "Halaman ini untuk warga. Petugas tidak dapat membuat atau mengikuti laporan dari akun dinas."
-
-
-def _city():
-    city = current_city()
-    if city is None:
-        raise Http404("Kota belum dikonfigurasi.")
-    return city
 
 
 def _check_citizen(user):
@@ -42,16 +35,12 @@ def _check_citizen(user):
 
 def _own_report(user, number):
     """The user's own report with this tracking number, or 404 (somebody else's is not revealed)."""
-    parsed = parse_number(number)
-    if parsed is None:
-        raise Http404("Nomor laporan tidak dikenal.")
-    year, pk = parsed
     report = (
-        Report.objects.filter(pk=pk, owner_id=user.pk)
+        Report.objects.filter(owner_id=user.pk)
         .select_related("category", "kelurahan", "kecamatan", "opd")
-        .first()
+        .by_number(number)
     )
-    if report is None or report.created_at.year != year:
+    if report is None:
         raise Http404("Laporan tidak ditemukan di antara laporan Anda.")
     return report
 
@@ -72,7 +61,7 @@ def _map_settings(city):
 @login_required
 def new(request):
     _check_citizen(request.user)
-    city = _city()
+    city = current_city_or_404()
     posted = request.method == "POST"
     form = ReportForm(request.POST if posted else None, request.FILES if posted else None, city=city)
     if posted:
@@ -141,7 +130,7 @@ def _coordinate(value):
 def similar(request):
     """The suggestions panel of the report form, refreshed by htmx while the citizen types."""
     _check_citizen(request.user)
-    city = _city()
+    city = current_city_or_404()
     return render(request, "reports/_similar.html", _suggestions(request, city, request.GET))
 
 
@@ -151,9 +140,8 @@ def support(request, number):
     report_url = reverse("reports:detail", args=[number])
     if not request.user.is_authenticated:
         return redirect_to_login(report_url)
-    parsed = parse_number(number)
-    report = Report.objects.filter(pk=parsed[1], city=_city()).first() if parsed else None
-    if report is None or not report.is_public or report.created_at.year != parsed[0]:
+    report = Report.objects.filter(city=current_city_or_404()).by_number(number)
+    if report is None or not report.is_public:
         raise Http404("Laporan tidak ditemukan atau belum dipublikasikan.")
     try:
         do_support(request.user, report)

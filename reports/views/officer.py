@@ -29,7 +29,7 @@ from core.pagination import Page, decode_cursor, encode_cursor, keyset_page
 from deadlines.models import Deadline
 from reports import actions, queries
 from reports.actions import IllegalMove
-from reports.models import OPD_STATUSES, Photo, Report, Status, parse_number
+from reports.models import OPD_STATUSES, Photo, Report, Status
 from reports.similar import similar_open_reports
 
 PAGE_SIZE = 50
@@ -64,11 +64,7 @@ def require_officer(user):
 
 def find_report(number):
     """The report with this tracking number in the city, or None (a number with the wrong year is unknown)."""
-    parsed = parse_number(number)
-    if parsed is None:
-        return None
-    report = Report.objects.filter(pk=parsed[1], city=current_city()).first()
-    return report if report is not None and report.created_at.year == parsed[0] else None
+    return Report.objects.filter(city=current_city()).by_number(number)
 
 
 def report_for_officer(user, number):

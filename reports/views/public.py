@@ -18,10 +18,10 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import may_see_case
 from audit.events import public_timeline
-from cities.models import current_city
+from cities.models import current_city_or_404
 from core.api import error_body
 from core.pagination import keyset_page
-from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, format_number, parse_number
+from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, number_of
 from reports.photos import ACCEPTED_FORMATS
 from reports.queries import public_reports
 
@@ -105,13 +105,6 @@ class PublicFilterForm(forms.Form):
         }
 
 
-def _city():
-    city = current_city()
-    if city is None:
-        raise Http404("Kota belum dikonfigurasi.")
-    return city
-
-
 def _filter_query(request):
     """The filter part of the query string (without the cursor), for the next page and the map."""
     query = request.GET.copy()
@@ -121,7 +114,7 @@ def _filter_query(request):
 
 @require_safe
 def report_list(request):
-    city = _city()
+    city = current_city_or_404()
     form = PublicFilterForm(request.GET, city=city)
     context = {
         "form": form,
@@ -175,7 +168,7 @@ def parse_bbox(value):
 @require_safe
 def map_data(request):
     """GeoJSON of the newest public reports with a point, for the current filters and, if given, the map's view."""
-    city = _city()
+    city = current_city_or_404()
     form = PublicFilterForm(request.GET, city=city)
     if not form.is_valid():
         fields = {name: list(errors) for name, errors in form.errors.items()}
@@ -192,13 +185,13 @@ def map_data(request):
             : MAP_FEATURES_MAX + 1
         ]
     )
-    features = [_feature(row) for row in rows[:MAP_FEATURES_MAX]]
+    features = [_feature(row, city.zone) for row in rows[:MAP_FEATURES_MAX]]
     # "truncated" is a foreign member (RFC 7946 §6.1): the map says that only the newest are shown.
     return JsonResponse({"type": "FeatureCollection", "truncated": len(rows) > MAP_FEATURES_MAX, "features": features})
 
 
-def _feature(row):
-    number = format_number(row["created_at"].year, row["id"])
+def _feature(row, zone):
+    number = number_of(row["created_at"], row["id"], zone)
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
@@ -214,23 +207,19 @@ def _feature(row):
 
 def _report_by_number(city, number):
     """The report with this tracking number in the city, or 404."""
-    parsed = parse_number(number)
-    if parsed is None:
-        raise Http404("Nomor laporan tidak dikenal.")
-    year, pk = parsed
     report = (
-        Report.objects.filter(pk=pk, city=city)
+        Report.objects.filter(city=city)
         .select_related("category", "kecamatan", "kelurahan", "opd", "owner", "duplicate_of")
-        .first()
+        .by_number(number)
     )
-    if report is None or report.created_at.year != year:
+    if report is None:
         raise Http404("Nomor laporan tidak dikenal.")
     return report
 
 
 @require_safe
 def detail(request, number):
-    city = _city()
+    city = current_city_or_404()
     report = _report_by_number(city, number)
     user = request.user
     if not report.is_public:
@@ -262,7 +251,7 @@ def detail(request, number):
 @require_safe
 def photo(request, number, photo_id):
     """A report's photo, streamed through the permission check (media files have no public URL)."""
-    report = _report_by_number(_city(), number)
+    report = _report_by_number(current_city_or_404(), number)
     if not (report.is_public or may_see_case(request.user, report)):
         raise Http404("Foto tidak ditemukan.")
     item = report.photos.filter(pk=photo_id).first()
