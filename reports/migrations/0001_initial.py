@@ -8,204 +8,383 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cities', '0002_city_boundary'),
+        ("cities", "0002_city_boundary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Kode layanan Open311 (service_code)')),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.CharField(max_length=300)),
-                ('group', models.CharField(help_text='Kelompok layanan Open311', max_length=60)),
-                ('keywords', models.CharField(blank=True, max_length=200)),
-                ('resolution_days', models.PositiveSmallIntegerField(help_text='Batas penyelesaian, hari kerja sejak disposisi')),
-                ('attributes', models.JSONField(blank=True, default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_categories', to='cities.city')),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_categories', to='cities.opd')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(help_text="Kode layanan Open311 (service_code)")),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.CharField(max_length=300)),
+                ("group", models.CharField(help_text="Kelompok layanan Open311", max_length=60)),
+                ("keywords", models.CharField(blank=True, max_length=200)),
+                (
+                    "resolution_days",
+                    models.PositiveSmallIntegerField(help_text="Batas penyelesaian, hari kerja sejak disposisi"),
+                ),
+                ("attributes", models.JSONField(blank=True, default=list)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="report_categories", to="cities.city"
+                    ),
+                ),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="report_categories", to="cities.opd"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kategori laporan',
-                'verbose_name_plural': 'kategori laporan',
-                'ordering': ['group', 'name'],
+                "verbose_name": "kategori laporan",
+                "verbose_name_plural": "kategori laporan",
+                "ordering": ["group", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CategoryRouting',
+            name="CategoryRouting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing', to='reports.category')),
-                ('kecamatan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cities.kecamatan')),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='cities.opd')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="routing", to="reports.category"
+                    ),
+                ),
+                ("kecamatan", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cities.kecamatan")),
+                ("opd", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="cities.opd")),
             ],
             options={
-                'verbose_name': 'rute per kecamatan',
-                'verbose_name_plural': 'rute per kecamatan',
+                "verbose_name": "rute per kecamatan",
+                "verbose_name_plural": "rute per kecamatan",
             },
         ),
         migrations.CreateModel(
-            name='Open311Client',
+            name="Open311Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('api_key', models.CharField(max_length=64, unique=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='open311_clients', to='cities.city')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("contact_email", models.EmailField(max_length=254)),
+                ("api_key", models.CharField(max_length=64, unique=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="open311_clients", to="cities.city"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aplikasi klien Open311',
-                'verbose_name_plural': 'aplikasi klien Open311',
+                "verbose_name": "aplikasi klien Open311",
+                "verbose_name_plural": "aplikasi klien Open311",
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(max_length=4000)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('received', 'Diterima'), ('verified', 'Terverifikasi'), ('dispositioned', 'Didisposisikan ke OPD'), ('in_progress', 'Sedang ditindaklanjuti'), ('resolved', 'Selesai ditangani'), ('closed', 'Ditutup'), ('reopened', 'Dibuka kembali'), ('rejected', 'Ditolak'), ('not_authority', 'Bukan kewenangan pemerintah kota'), ('duplicate', 'Digabung (duplikat)')], default='received', max_length=16)),
-                ('contact_name', models.CharField(blank=True, max_length=150)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=16)),
-                ('anonymous', models.BooleanField(default=False, help_text='Nama pelapor disembunyikan dari publik')),
-                ('attributes', models.JSONField(blank=True, default=dict)),
-                ('open311_token', models.CharField(blank=True, max_length=40, null=True, unique=True)),
-                ('follow_up_plan', models.TextField(blank=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('support_count', models.PositiveIntegerField(default=0)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rating_comment', models.TextField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('dispositioned_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_reports', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.category')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='cities.city')),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.open311client')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.report')),
-                ('kecamatan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='cities.kecamatan')),
-                ('kelurahan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='cities.kelurahan')),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='cities.opd')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.TextField(max_length=4000)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Diterima"),
+                            ("verified", "Terverifikasi"),
+                            ("dispositioned", "Didisposisikan ke OPD"),
+                            ("in_progress", "Sedang ditindaklanjuti"),
+                            ("resolved", "Selesai ditangani"),
+                            ("closed", "Ditutup"),
+                            ("reopened", "Dibuka kembali"),
+                            ("rejected", "Ditolak"),
+                            ("not_authority", "Bukan kewenangan pemerintah kota"),
+                            ("duplicate", "Digabung (duplikat)"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=150)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=16)),
+                ("anonymous", models.BooleanField(default=False, help_text="Nama pelapor disembunyikan dari publik")),
+                ("attributes", models.JSONField(blank=True, default=dict)),
+                ("open311_token", models.CharField(blank=True, max_length=40, null=True, unique=True)),
+                ("follow_up_plan", models.TextField(blank=True)),
+                ("resolution", models.TextField(blank=True)),
+                ("support_count", models.PositiveIntegerField(default=0)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rating_comment", models.TextField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("dispositioned_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="reports.category"
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="cities.city"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reports.open311client",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reports.report",
+                    ),
+                ),
+                (
+                    "kecamatan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="cities.kecamatan"
+                    ),
+                ),
+                (
+                    "kelurahan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="cities.kelurahan"
+                    ),
+                ),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="cities.opd"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'laporan',
-                'verbose_name_plural': 'laporan',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "laporan",
+                "verbose_name_plural": "laporan",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report', 'Foto laporan'), ('proof', 'Foto bukti penyelesaian')], max_length=6)),
-                ('image', models.ImageField(upload_to=reports.models.photo_path)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("report", "Foto laporan"), ("proof", "Foto bukti penyelesaian")], max_length=6
+                    ),
+                ),
+                ("image", models.ImageField(upload_to=reports.models.photo_path)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'foto',
-                'verbose_name_plural': 'foto',
-                'ordering': ['id'],
+                "verbose_name": "foto",
+                "verbose_name_plural": "foto",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public', models.BooleanField()),
-                ('text', models.TextField(max_length=2000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public", models.BooleanField()),
+                ("text", models.TextField(max_length=2000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan',
-                'verbose_name_plural': 'catatan',
-                'ordering': ['id'],
+                "verbose_name": "catatan",
+                "verbose_name_plural": "catatan",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Support',
+            name="Support",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='reports.report')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_supports', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="supports", to="reports.report"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_supports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dukungan',
-                'verbose_name_plural': 'dukungan',
+                "verbose_name": "dukungan",
+                "verbose_name_plural": "dukungan",
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('city', 'code'), name='unique_category_code_per_city'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("city", "code"), name="unique_category_code_per_city"),
         ),
         migrations.AddConstraint(
-            model_name='categoryrouting',
-            constraint=models.UniqueConstraint(fields=('category', 'kecamatan'), name='one_route_per_category_kecamatan'),
+            model_name="categoryrouting",
+            constraint=models.UniqueConstraint(
+                fields=("category", "kecamatan"), name="one_route_per_category_kecamatan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.F('status'), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='report_status_created_idx'),
+            model_name="report",
+            index=models.Index(
+                models.F("status"),
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="report_status_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='report_created_idx'),
+            model_name="report",
+            index=models.Index(
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="report_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.F('category'), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='report_category_created_idx'),
+            model_name="report",
+            index=models.Index(
+                models.F("category"),
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="report_category_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.F('kecamatan'), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='report_kecamatan_created_idx'),
+            model_name="report",
+            index=models.Index(
+                models.F("kecamatan"),
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="report_kecamatan_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(models.OrderBy(models.F('updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='report_updated_idx'),
+            model_name="report",
+            index=models.Index(
+                models.OrderBy(models.F("updated_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="report_updated_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['opd', 'status'], name='report_opd_status_idx'),
+            model_name="report",
+            index=models.Index(fields=["opd", "status"], name="report_opd_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['owner', 'created_at'], name='report_owner_idx'),
+            model_name="report",
+            index=models.Index(fields=["owner", "created_at"], name="report_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['lat', 'lon'], name='report_point_idx'),
+            model_name="report",
+            index=models.Index(fields=["lat", "lon"], name="report_point_idx"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lat__isnull', True), ('lon__isnull', True)), models.Q(('lat__isnull', False), ('lon__isnull', False)), _connector='OR'), name='report_point_complete'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("lat__isnull", True), ("lon__isnull", True)),
+                    models.Q(("lat__isnull", False), ("lon__isnull", False)),
+                    _connector="OR",
+                ),
+                name="report_point_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='report_rating_1_to_5'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 5)), _connector="OR"
+                ),
+                name="report_rating_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(fields=('report', 'user'), name='one_support_per_user'),
+            model_name="support",
+            constraint=models.UniqueConstraint(fields=("report", "user"), name="one_support_per_user"),
         ),
     ]
