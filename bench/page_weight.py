@@ -39,11 +39,15 @@ PAGES = [
     ("Verifikasi (htmx)", "/akun/verifikasi/", "unverified"),
     ("Kasus saya", "/saya/kasus/", "citizen"),
     ("Profil", "/saya/", "citizen"),
+    ("Laporan warga (peta)", "/laporan/", None),
+    ("Detail laporan", "/laporan/{report}/", None),
+    ("Lapor (peta)", "/laporan/baru/", "citizen"),
+    ("Laporan saya", "/saya/laporan/", "citizen"),
 ]
 
 
 def prepare_site(env, city):
-    """Migrate, load the city and demo users, collect static files; returns the two test logins."""
+    """Migrate, load the city and demo data, collect static files; returns the two test logins and a report number."""
     os.environ.update(env)
     import django
 
@@ -67,7 +71,11 @@ def prepare_site(env, city):
         email="",
         password=env["KC_DEMO_PASSWORD"],
     )
-    return {"citizen": demo_nik(resident), "unverified": unverified.login_id}
+    from reports.models import Report
+
+    # A public demo report with a point: its page carries the small Leaflet map.
+    report = Report.objects.public().filter(lat__isnull=False).order_by("id").first()
+    return {"citizen": demo_nik(resident), "unverified": unverified.login_id}, report.number
 
 
 def log_in(browser, base_url, login_id, password):
@@ -121,7 +129,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
         env = site_environment(Path(tmp), args.city)
-        logins = prepare_site(env, args.city)
+        logins, report_number = prepare_site(env, args.city)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(env, port)
@@ -134,6 +142,7 @@ def main():
                     states[who] = log_in(browser, base_url, login_id, password)
                 rows = []
                 for label, path, who in PAGES:
+                    path = path.format(report=report_number)
                     totals, (status, final_url) = weigh(browser, base_url, path, states[who])
                     if status != 200 or not final_url.endswith(path):
                         raise SystemExit(f"{label}: {path} menjawab {status} di {final_url}, bukan halamannya.")
