@@ -30,3 +30,21 @@ def tangsi(city):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def submit(reporter, kelurahan, **overrides):
+    """Siti's (or anyone's) damaged-road report in Tangsi, with a photo, through reports.actions."""
+    from reports import actions
+
+    values = dict(
+        reporter=reporter,
+        category_code="jalan-rusak",
+        description="Lubang besar di Jalan Tangsi depan sekolah, sudah dua minggu.",
+        kelurahan_id=kelurahan.pk,
+        lat=TANGSI_POINT[0],
+        lon=TANGSI_POINT[1],
+        photos=[photo()],
+        attributes={"tingkat_kerusakan": "sedang"},
+    )
+    values.update(overrides)
+    return actions.do_submit_report(**values)

@@ -16,24 +16,9 @@ from notifications.models import Notification
 from reports import actions
 from reports.actions import IllegalMove
 from reports.models import Photo, Report, Status, Support, parse_number
-from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo
+from reports.tests.conftest import MEDAN_POINT, photo, submit
 
 pytestmark = pytest.mark.usefixtures("media")
-
-
-def submit(reporter, kelurahan, **overrides):
-    values = dict(
-        reporter=reporter,
-        category_code="jalan-rusak",
-        description="Lubang besar di Jalan Tangsi depan sekolah, sudah dua minggu.",
-        kelurahan_id=kelurahan.pk,
-        lat=TANGSI_POINT[0],
-        lon=TANGSI_POINT[1],
-        photos=[photo()],
-        attributes={"tingkat_kerusakan": "sedang"},
-    )
-    values.update(overrides)
-    return actions.do_submit_report(**values)
 
 
 def clocks(report, **filters):

@@ -18,7 +18,7 @@ from deadlines.models import Deadline
 from notifications.models import Notification
 from reports import actions
 from reports.models import Category, Report, Status, Support
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import photo, submit
 from reports.views import officer
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -26,21 +26,6 @@ pytestmark = pytest.mark.usefixtures("media")
 QUEUE = reverse("reports:queue")
 INBOX = reverse("reports:coordinator_inbox")
 LOGIN = reverse("accounts:login")
-
-
-def submit(reporter, kelurahan, **overrides):
-    values = dict(
-        reporter=reporter,
-        category_code="jalan-rusak",
-        description="Lubang besar di Jalan Tangsi depan sekolah, sudah dua minggu.",
-        kelurahan_id=kelurahan.pk,
-        lat=TANGSI_POINT[0],
-        lon=TANGSI_POINT[1],
-        photos=[photo()],
-        attributes={"tingkat_kerusakan": "sedang"},
-    )
-    values.update(overrides)
-    return actions.do_submit_report(**values)
 
 
 def detail_url(report):
