@@ -17,6 +17,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,9 +31,10 @@ class SmsRejected(SmsError):
     """The gateway refused the message itself (bad number, bad credentials): retrying will not help."""
 
 
-class SmsBackend:
+class SmsBackend(ABC):
+    @abstractmethod
     def send(self, recipient, body, reference):
-        raise NotImplementedError
+        """Send one SMS; raise SmsError when a later try may work, SmsRejected when it cannot."""
 
 
 class ConsoleSmsBackend(SmsBackend):
