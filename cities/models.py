@@ -68,11 +68,33 @@ class City(models.Model):
         """Is the point inside the city? The official boundary if the profile has one, else the bbox."""
         return geo.contains(self.boundary or geo.bbox_polygon(self.bbox), lat, lon)
 
+    def remembered(self, key, load):
+        """load(), kept on this instance under `key`.
+
+        For data that changes only with the profile: current_city() hands out one instance for a
+        minute and forgets it whenever a profile is loaded, so the data is read once a minute per
+        process instead of on every request.
+        """
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = load()
+        return memo[key]
+
     def calendar(self):
         """The working calendar deadlines are counted on."""
+        return self.remembered("calendar", self._load_calendar)
+
+    def _load_calendar(self):
         hours = {wh.weekday: (wh.opens, wh.closes) for wh in self.working_hours.all()}
         holidays = set(self.holidays.values_list("date", flat=True))
         return WorkingCalendar(zone=self.zone, hours=hours, holidays=holidays)
+
+    def kelurahan_by_id(self):
+        """{id: Kelurahan (with its kecamatan)} of the whole city."""
+        return self.remembered("kelurahan", self._load_kelurahan)
+
+    def _load_kelurahan(self):
+        return {k.pk: k for k in Kelurahan.objects.filter(kecamatan__city=self).select_related("kecamatan")}
 
     def opd_with_function(self, function):
         """The OPD that carries a function (e.g. "inspektorat"), or None."""

@@ -23,7 +23,7 @@ from audit.events import record
 from cities.models import current_city
 from deadlines import clock
 from notifications.outbox import notify_user, queue
-from reports.models import OPD_STATUSES, Category, Note, Photo, Report, Status, Support
+from reports.models import OPD_STATUSES, Category, Note, Photo, Report, Status, Support, active_categories
 from reports.photos import check_photos
 
 MAX_DESCRIPTION = 4000
@@ -66,7 +66,7 @@ def check_submission(
     multivaluelist); errors about one come under the key "attribute[<code>]", as Open311 names them.
     """
     errors = {}
-    category = city.report_categories.filter(code=category_code, active=True).first()
+    category = active_categories(city).get(category_code) if isinstance(category_code, str) else None
     if category is None:
         errors["category"] = ["Pilih kategori laporan yang tersedia."]
     description = (description or "").strip()
@@ -76,9 +76,7 @@ def check_submission(
         errors["description"] = [f"Uraian paling panjang {MAX_DESCRIPTION} karakter (sekarang {len(description)})."]
     kelurahan = None
     if kelurahan_id and str(kelurahan_id).isdigit():
-        from cities.models import Kelurahan
-
-        kelurahan = Kelurahan.objects.filter(pk=kelurahan_id, kecamatan__city=city).select_related("kecamatan").first()
+        kelurahan = city.kelurahan_by_id().get(int(kelurahan_id))
     if kelurahan is None:
         errors["kelurahan"] = [f"Pilih kelurahan di {city.name}."]
     address = (address or "").strip()
@@ -155,7 +153,11 @@ def do_submit_report(
     contact_phone="",
     attributes=None,
 ):
-    """File a report; it gets its tracking number at once and the reporter a confirmation."""
+    """File a report: stored at once with its tracking number, in status 'submitted'.
+
+    The intake (receive_submissions(), run by the worker) then writes its audit event, starts its
+    verification clock and sends the reporter the confirmation.
+    """
     if reporter is not None and reporter.is_authenticated and not reporter.is_citizen:
         # Reports are the citizens' voice; an officer's own observation goes in as a note on a case.
         raise PermissionDenied("Laporan hanya dapat dikirim oleh warga; petugas tidak dapat membuat laporan.")
@@ -172,45 +174,77 @@ def do_submit_report(
         attributes=attributes,
     )
     kecamatan = submission.kelurahan.kecamatan
-    with transaction.atomic():
-        report = Report.objects.create(
-            city=city,
-            category=submission.category,
-            description=submission.description,
-            kelurahan=submission.kelurahan,
-            kecamatan=kecamatan,
-            lat=submission.lat,
-            lon=submission.lon,
-            address=submission.address,
-            opd=submission.category.opd_for(kecamatan),
-            owner=reporter if reporter is not None and reporter.is_authenticated else None,
-            anonymous=anonymous,
-            client=client,
-            contact_name=contact_name,
-            contact_email=contact_email,
-            contact_phone=contact_phone,
-            attributes=submission.attributes,
-            open311_token=secrets.token_hex(16) if client else None,
-        )
-        _save_photos(report, submission.photos, Photo.Kind.REPORT, report.owner)
-        record(
-            actor=report.owner,
-            obj=report,
-            action="report.received",
-            after={"status": report.status, "category": report.category.code, "opd": report.opd.code},
-            public=True,
-            public_text="Laporan diterima dan menunggu verifikasi.",
-        )
-        _start(
-            report,
-            CLOCK_VERIFY,
-            title=f"{report}: verifikasi",
-            opd=_coordinator_opd(city),
-            working_days=VERIFY_DAYS,
-            url=_officer_url(report),
-        )
-        _tell_reporter(report, "report_received", {})
+    report = Report(
+        city=city,
+        category=submission.category,
+        description=submission.description,
+        kelurahan=submission.kelurahan,
+        kecamatan=kecamatan,
+        lat=submission.lat,
+        lon=submission.lon,
+        address=submission.address,
+        opd_id=submission.category.opd_id,  # the intake applies the kecamatan's routing rule, if any
+        status=Status.SUBMITTED,
+        owner=reporter if reporter is not None and reporter.is_authenticated else None,
+        anonymous=anonymous,
+        client=client,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        attributes=submission.attributes,
+        open311_token=secrets.token_hex(16) if client else None,
+    )
+    if submission.photos:
+        with transaction.atomic():
+            report.save(force_insert=True)
+            _save_photos(report, submission.photos, Photo.Kind.REPORT, report.owner)
+    else:
+        # One INSERT and nothing else, so a burst of reports is taken in as fast as the database
+        # takes rows; receive_submissions() does the rest moments later.
+        report.save(force_insert=True)
     return report
+
+
+INTAKE_BATCH = 100
+
+
+def receive_submissions(limit=INTAKE_BATCH):
+    """The intake: move submitted reports, oldest first, to 'received'; returns how many it moved.
+
+    Each move is a normal one (audit event, public timeline, confirmation to the reporter). It routes
+    the report to the OPD of its category in its kecamatan and starts the verification clock counted
+    from the moment of submission, so a slow intake costs the coordinator no time. Every worker runs
+    this on each tick; SKIP LOCKED lets several share a backlog, and the status re-checked under the
+    lock in _move() means no report is received twice.
+    """
+    with transaction.atomic():
+        batch = list(
+            Report.objects.filter(status=Status.SUBMITTED)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("owner", "category", "kecamatan")
+            .order_by("id")[:limit]
+        )
+        if batch:
+            coordinator = _coordinator_opd(current_city())
+        for report in batch:
+            _move(
+                report,
+                Status.RECEIVED,
+                actor=report.owner,
+                public_text="Laporan diterima dan menunggu verifikasi.",
+                template="report_received",
+                opd=report.category.opd_for(report.kecamatan),
+            )
+            _start(
+                report,
+                CLOCK_VERIFY,
+                title=f"{report}: verifikasi",
+                opd=coordinator,
+                working_days=VERIFY_DAYS,
+                url=_officer_url(report),
+                now=report.created_at,
+            )
+    return len(batch)
 
 
 def _save_photos(report, cleaned, kind, uploaded_by):
@@ -255,7 +289,7 @@ def check_reporter(user, report):
 # --- Moving a report --------------------------------------------------------------------------
 
 
-def _move(report, status, *, actor, public_text, reason="", **changes):
+def _move(report, status, *, actor, public_text, reason="", template="report_status", **changes):
     """The one way a report changes status; call inside a transaction."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if not locked.may_move_to(status):
@@ -277,7 +311,7 @@ def _move(report, status, *, actor, public_text, reason="", **changes):
         public=True,
         public_text=public_text,
     )
-    _tell_reporter(report, "report_status", {"public_text": public_text, "reason": reason})
+    _tell_reporter(report, template, {"public_text": public_text, "reason": reason})
     return report
 
 

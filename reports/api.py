@@ -48,6 +48,7 @@ from reports.serializers import (
     QueueQuerySerializer,
     RateSerializer,
     ReasonSerializer,
+    ReceiptSerializer,
     ReportSubmitSerializer,
     ResolveSerializer,
     SimilarQuerySerializer,
@@ -177,8 +178,13 @@ class ReportListView(APIView):
 
     @extend_schema(
         request=ReportSubmitSerializer,
-        responses={201: MyReportDetailSerializer},
+        responses={201: ReceiptSerializer},
         summary="Kirim laporan (warga); nomor laporan langsung diberikan",
+        description=(
+            "Laporan disimpan dengan status `submitted` dan nomornya langsung diberikan. Sesaat kemudian "
+            "worker mencatatnya (status `received`, linimasa, tenggat verifikasi) dan mengirim konfirmasi "
+            "lewat SMS/e-mail. Detailnya dibaca di alamat `url`."
+        ),
     )
     def post(self, request):
         data = ReportSubmitSerializer(data=request.data)
@@ -196,7 +202,7 @@ class ReportListView(APIView):
             anonymous=values["anonymous"],
             attributes=values["attributes"],
         )
-        body = MyReportDetailSerializer(report, context={"request": request}).data
+        body = ReceiptSerializer(report, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
 
 

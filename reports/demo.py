@@ -516,7 +516,7 @@ def _file(city, item, index, cast):
     kelurahan = Kelurahan.objects.get(kecamatan__city=city, name=item.kelurahan)
     lat, lon = _spot(item, index)
     category = city.report_categories.get(code=item.category)
-    return actions.do_submit_report(
+    report = actions.do_submit_report(
         reporter=cast.reporters[item.reporter],
         category_code=item.category,
         description=item.description,
@@ -528,6 +528,9 @@ def _file(city, item, index, cast):
         anonymous=item.anonymous,
         attributes=item.attributes,
     )
+    actions.receive_submissions()  # as the worker does moments after a submission
+    report.refresh_from_db()
+    return report
 
 
 def _spot(item, index):

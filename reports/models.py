@@ -9,11 +9,11 @@ notifications in the same transaction).
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cities.models import current_city
+from cities.models import current_city, forget_current_city
 from deadlines.models import Deadline
 
 
@@ -41,10 +41,25 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        transaction.on_commit(forget_current_city)  # and with it active_categories()
+
     def opd_for(self, kecamatan):
         """The OPD for a report in this kecamatan: a kecamatan rule if there is one, else the category's."""
         rule = self.routing.filter(kecamatan=kecamatan).select_related("opd").first()
         return rule.opd if rule else self.opd
+
+
+def active_categories(city):
+    """{code: Category} of the city's active categories, kept with the city (City.remembered()).
+
+    A submission then costs no lookup; a change made in the admin reaches the other processes within
+    the minute current_city() keeps its city.
+    """
+    return city.remembered(
+        "reports.active_categories", lambda: {c.code: c for c in city.report_categories.filter(active=True)}
+    )
 
 
 class CategoryRouting(models.Model):
@@ -66,6 +81,8 @@ class CategoryRouting(models.Model):
 
 
 class Status(models.TextChoices):
+    # Stored by the submission itself, before the intake has written its audit event, clock and confirmation.
+    SUBMITTED = "submitted", "Terkirim"
     RECEIVED = "received", "Diterima"
     VERIFIED = "verified", "Terverifikasi"
     DISPOSITIONED = "dispositioned", "Didisposisikan ke OPD"
@@ -80,6 +97,7 @@ class Status(models.TextChoices):
 
 # The status pipeline, mirroring LAPOR! SP4N: every legal move, and nothing else.
 TRANSITIONS = {
+    Status.SUBMITTED: {Status.RECEIVED},
     Status.RECEIVED: {Status.VERIFIED, Status.REJECTED, Status.NOT_AUTHORITY, Status.DUPLICATE},
     Status.VERIFIED: {Status.DISPOSITIONED, Status.REJECTED, Status.NOT_AUTHORITY, Status.DUPLICATE},
     # The OPD starts work, or hands it back to the coordinator when it is not theirs (→ verified);
@@ -94,7 +112,14 @@ TRANSITIONS = {
     Status.DUPLICATE: set(),
 }
 
-OPEN_STATUSES = {Status.RECEIVED, Status.VERIFIED, Status.DISPOSITIONED, Status.IN_PROGRESS, Status.REOPENED}
+OPEN_STATUSES = {
+    Status.SUBMITTED,
+    Status.RECEIVED,
+    Status.VERIFIED,
+    Status.DISPOSITIONED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+}
 # Shown on the public map and list: checked by the coordinator and not refused.
 PUBLIC_STATUSES = {
     Status.VERIFIED,
@@ -141,7 +166,7 @@ class Report(models.Model):
     kelurahan = models.ForeignKey("cities.Kelurahan", on_delete=models.PROTECT, related_name="reports")
     kecamatan = models.ForeignKey("cities.Kecamatan", on_delete=models.PROTECT, related_name="reports")
     opd = models.ForeignKey("cities.Opd", on_delete=models.PROTECT, related_name="reports")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     # The registered citizen who reported it; None for reports posted through Open311 without an account.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"

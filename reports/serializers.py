@@ -181,6 +181,24 @@ class MyReportSerializer(serializers.ModelSerializer):
         fields = ["number", "category", "category_name", "status", "status_label", "created_at", "updated_at"]
 
 
+class ReceiptSerializer(serializers.Serializer):
+    """The answer to a submission: the tracking number at once, and where to follow the report.
+
+    A plain Serializer: a ModelSerializer would inspect the model again on every submission.
+    """
+
+    number = serializers.CharField()
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    created_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(help_text="Alamat API laporan ini (juga di header Location)")
+
+    def get_url(self, report) -> str:
+        return _absolute(self.context, reverse("api-report", args=[report.number]))
+
+
 class MyReportDetailSerializer(PublicReportDetailSerializer):
     """What the reporter sees of their own report: the public detail and what only concerns them."""
 

@@ -16,7 +16,7 @@ from kotacerdas.urls import urlpatterns as product_urlpatterns
 from reports.models import Report
 
 # The columns the benchmark sends; the ids of the city, category, kelurahan and OPD come with each request.
-COLUMNS = {"city_id", "category_id", "kelurahan_id", "kecamatan_id", "opd_id", "description", "lat", "lon"}
+COLUMNS = {"city_id", "category_id", "kelurahan_id", "kecamatan_id", "opd_id", "description", "status", "lat", "lon"}
 
 
 @csrf_exempt

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from conftest import PASSWORD, SITI_NIK
 from notifications.models import Notification
 from reports.models import Report, Status
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -41,6 +41,8 @@ def test_a_damaged_road_in_tangsi_goes_from_sitis_phone_to_closed_and_public_wit
     )
     assert posted.status_code == 201, posted.content
     number = posted.json()["number"]
+    assert posted.json()["status"] == Status.SUBMITTED
+    receive(Report.objects.get())  # the worker's intake, moments later
     assert Notification.objects.filter(user=siti, template="report_received").exists()
 
     inbox = bayu_app.get("/api/v1/officer/reports/inbox").json()

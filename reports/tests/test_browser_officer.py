@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from reports import actions
 from reports.models import Report, Status
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media")]
 
@@ -45,6 +45,7 @@ def test_bayu_and_budi_take_a_report_from_the_inbox_to_resolved_without_javascri
         photos=[photo()],
         attributes={"tingkat_kerusakan": "berat"},
     )
+    receive(report)
 
     command_center = officer_tab(browser, live_server, bayu)
     command_center.get_by_role("link", name="Kotak masuk Command Center").click()

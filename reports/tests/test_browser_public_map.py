@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports import actions
-from reports.tests.conftest import TANGSI_POINT
+from reports.tests.conftest import TANGSI_POINT, receive
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def public_report(citizen, kelurahan, coordinator, point, category="drainase"):
         lon=point[1] if point else None,
         address="Jl. Jenderal Sudirman",
     )
+    receive(report)
     actions.do_verify(coordinator, report)
     return report
 
@@ -33,7 +34,7 @@ def reports_on_the_map(siti, bayu, tangsi):
     shown = [public_report(siti, tangsi, bayu, point) for point in POINTS]
     without_point = public_report(siti, tangsi, bayu, None)
     # Not verified yet: on neither the map nor the list.
-    actions.do_submit_report(
+    unverified = actions.do_submit_report(
         reporter=siti,
         category_code="drainase",
         description="Belum diverifikasi.",
@@ -41,6 +42,7 @@ def reports_on_the_map(siti, bayu, tangsi):
         lat=POINTS[0][0],
         lon=POINTS[0][1],
     )
+    receive(unverified)
     return shown, without_point
 
 

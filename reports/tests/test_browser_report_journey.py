@@ -12,7 +12,7 @@ from accounts.tests.test_browser_journey import RINA_NIK, fill_registration, lat
 from conftest import PASSWORD
 from reports import actions
 from reports.models import Report, Status, parse_number
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 from reports.tests.test_similar import north_east_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media")]
@@ -37,6 +37,7 @@ def streetlight_nearby(andi, tangsi, bayu):
         lat=north_east_of(TANGSI_POINT, 80)[0],
         lon=north_east_of(TANGSI_POINT, 80)[1],
     )
+    receive(report)
     actions.do_verify(bayu, report)
     return report
 
@@ -116,6 +117,9 @@ def test_a_new_resident_reports_a_damaged_road_follows_it_rates_it_and_the_publi
     assert (report.kelurahan.name, report.category.code, report.anonymous) == ("Tangsi", "jalan-rusak", True)
     assert report.owner.login_id == RINA_NIK and report.photos.count() == 1
 
+    receive(report)  # the worker's intake, moments later
+    page.reload()
+    expect(page.locator(".timeline")).to_contain_text("Laporan diterima dan menunggu verifikasi.")
     officers_handle(report, bayu, budi)
     page.reload()
 

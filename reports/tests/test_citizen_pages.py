@@ -14,7 +14,7 @@ from conftest import PASSWORD
 from notifications.models import Notification
 from reports import actions
 from reports.models import Photo, Report, Status
-from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo
+from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo, receive
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -52,7 +52,7 @@ def file_report(reporter, kelurahan, *, lat=TANGSI_POINT[0], lon=TANGSI_POINT[1]
         attributes={"tingkat_kerusakan": "berat"},
     )
     values.update(overrides)
-    return actions.do_submit_report(**values)
+    return receive(actions.do_submit_report(**values))
 
 
 def resolved_report(reporter, kelurahan, bayu, budi):
@@ -122,11 +122,12 @@ def test_siti_files_a_report_and_gets_its_tracking_number_at_once(client, siti, 
     assert f"Laporan Anda diterima dengan nomor {report.number}" in response.content.decode()
     assert report.owner == siti
     assert report.anonymous is True
-    assert report.status == Status.RECEIVED
+    assert report.status == Status.SUBMITTED
     assert report.kelurahan == tangsi
     assert report.opd.code == "dinas-pupr"
     assert report.attributes == {"tingkat_kerusakan": "sedang"}
     assert report.photos.filter(kind=Photo.Kind.REPORT).count() == 1
+    assert receive(report).status == Status.RECEIVED
     confirmation = Notification.objects.get(user=siti, template="report_received", channel=Notification.Channel.SMS)
     assert report.number in confirmation.body
 

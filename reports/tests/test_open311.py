@@ -33,7 +33,7 @@ from reports.actions import (
 )
 from reports.models import Category, Open311Client, Report, Status
 from reports.open311_clients import check_client, do_register_client
-from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo
+from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo, receive
 
 BASE = "/open311/v2"
 REQUEST_FIELDS = [
@@ -129,7 +129,7 @@ def citizen_report(siti, tangsi, description="Jalan berlubang di depan pasar.", 
         "attributes": {"tingkat_kerusakan": "sedang"},
     }
     fields.update(changes)
-    return do_submit_report(**fields)
+    return receive(do_submit_report(**fields))
 
 
 # --- Discovery and services -------------------------------------------------------------------
@@ -256,8 +256,9 @@ def test_an_app_files_a_report_and_gets_its_number_at_once(client, city, tangsi,
         "dalam 3 hari kerja, lalu meneruskannya ke Dinas Pekerjaan Umum dan Penataan Ruang Kota Binjai.",
         "account_id": None,
     }
-    # The same report as one filed on the web: received, waiting for the Command Center's check.
-    assert report.status == Status.RECEIVED and report.owner is None
+    # The same report as one filed on the web: submitted, then received by the intake.
+    assert report.status == Status.SUBMITTED and report.owner is None
+    assert receive(report).status == Status.RECEIVED
     assert report.client.name == "Lapor Binjai"
     assert (report.category.code, report.kelurahan, report.opd.code) == ("jalan-rusak", tangsi, "dinas-pupr")
     assert (report.lat, report.lon) == TANGSI_POINT
@@ -643,7 +644,10 @@ def test_an_unknown_request_is_404(client, city, siti, tangsi, number):
 
 def test_an_app_follows_its_report_before_it_is_public_without_its_content(client, city, tangsi, app_key, bayu):
     number = post_form(client, pothole_form(app_key, tangsi)).json()[0]["service_request_id"]
+    [entry] = client.get(f"{BASE}/requests/{number}.json").json()
+    assert (entry["status"], entry["status_detail"], entry["status_notes"]) == ("open", "submitted", None)
 
+    receive(Report.objects.get())
     [entry] = client.get(f"{BASE}/requests/{number}.json").json()
     assert (entry["status"], entry["status_detail"]) == ("open", "received")
     assert entry["status_notes"] == "Laporan diterima dan menunggu verifikasi."
@@ -699,7 +703,7 @@ def test_a_report_filed_through_open311_goes_through_the_same_lifecycle(
 ):
     receipt = client.post(f"{BASE}/requests.json", {**pothole_form(app_key, tangsi), "media": photo()}).json()
     number = receipt[0]["service_request_id"]
-    report = Report.objects.get()
+    report = receive(Report.objects.get())
     assert report.number == number
 
     def entry():
@@ -750,7 +754,7 @@ def test_a_report_filed_through_open311_goes_through_the_same_lifecycle(
 
 def test_no_output_ever_carries_who_reported(client, city, siti, bayu, tangsi, app_key):
     posted = post_form(client, pothole_form(app_key, tangsi))
-    do_verify(bayu, Report.objects.get())
+    do_verify(bayu, receive(Report.objects.get()))
     do_verify(bayu, citizen_report(siti, tangsi))
     report = Report.objects.get(client__isnull=False)
 

@@ -13,7 +13,7 @@ from conftest import PASSWORD, SITI_NIK, opd
 from reports.actions import do_submit_report
 from reports.models import Category, Open311Client, Report
 from reports.open311_clients import check_client, digest, do_register_client
-from reports.tests.conftest import TANGSI_POINT
+from reports.tests.conftest import TANGSI_POINT, receive
 
 KEY = re.compile(r"kc311_[\w-]{43}")
 
@@ -212,6 +212,7 @@ def reports(city, siti, tangsi, client):
     )
     api_key = do_register_client(check_client(city=city, name="Lapor Binjai", contact_email="dev@lapor.id"))
     post_report(client, api_key, tangsi)
+    receive(own)
     return own, Report.objects.get(client__isnull=False)
 
 

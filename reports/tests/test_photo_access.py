@@ -5,11 +5,11 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from reports import actions
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 
 
 def submit(reporter, kelurahan, *, category="jalan-rusak", photos=None):
-    return actions.do_submit_report(
+    report = actions.do_submit_report(
         reporter=reporter,
         category_code=category,
         description="Jalan amblas di depan pasar, motor sering jatuh.",
@@ -19,6 +19,7 @@ def submit(reporter, kelurahan, *, category="jalan-rusak", photos=None):
         photos=photos if photos is not None else [photo()],
         attributes={"tingkat_kerusakan": "berat"} if category == "jalan-rusak" else None,
     )
+    return receive(report)
 
 
 def photo_url(report, item=None):

@@ -17,7 +17,7 @@ from conftest import SITI_NIK
 from portal.tests.test_accessibility import structure
 from reports import actions
 from reports.models import Report, Status
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 from reports.views import public
 
 LIST = reverse("reports:list")
@@ -29,7 +29,7 @@ def submit(reporter, kelurahan, *, category="jalan-rusak", point=TANGSI_POINT, a
     lat, lon = point if point else (None, None)
     if category == "jalan-rusak":
         extra.setdefault("attributes", {"tingkat_kerusakan": "sedang"})
-    return actions.do_submit_report(
+    report = actions.do_submit_report(
         reporter=reporter,
         category_code=category,
         description=extra.pop("description", "Jalan berlubang besar di depan SD Negeri, membahayakan pengendara."),
@@ -40,6 +40,7 @@ def submit(reporter, kelurahan, *, category="jalan-rusak", point=TANGSI_POINT, a
         anonymous=anonymous,
         **extra,
     )
+    return receive(report)
 
 
 def publish(report, coordinator):

@@ -10,7 +10,7 @@ from cities.models import Kelurahan
 from reports import actions
 from reports.models import Report
 from reports.similar import RADIUS_M, similar_open_reports, text_similarity, words
-from reports.tests.conftest import TANGSI_POINT, photo
+from reports.tests.conftest import TANGSI_POINT, photo, receive
 from reports.tests.test_citizen_pages import NEW, report_form
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -37,6 +37,7 @@ def open_report(reporter, kelurahan, bayu, point=TANGSI_POINT, *, description=PO
         address="" if point else "Jl. Tangsi",
         attributes={"tingkat_kerusakan": "sedang"} if category == "jalan-rusak" else {},
     )
+    receive(report)
     actions.do_verify(bayu, report)
     return report
 
@@ -97,8 +98,18 @@ def test_closed_rejected_and_unverified_reports_are_not_suggested(city, siti, ta
         lat=TANGSI_POINT[0],
         lon=TANGSI_POINT[1],
     )
+    receive(rejected)
     actions.do_reject(bayu, rejected, "Laporan ganda.")
-    actions.do_submit_report(  # received, not yet verified: not public
+    received = actions.do_submit_report(  # received, not yet verified: not public
+        reporter=siti,
+        category_code="sampah",
+        description=POTHOLE,
+        kelurahan_id=tangsi.pk,
+        lat=TANGSI_POINT[0],
+        lon=TANGSI_POINT[1],
+    )
+    receive(received)
+    actions.do_submit_report(  # submitted, the intake has not run yet: not public either
         reporter=siti,
         category_code="sampah",
         description=POTHOLE,

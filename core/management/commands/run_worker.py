@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from core.scheduler import enqueue_due_jobs
+from core.scheduler import enqueue_due_jobs, run_tick_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,10 @@ class Command(BaseCommand):
         while not stop.is_set():
             try:
                 enqueue_due_jobs()
+                run_tick_jobs()
             except Exception:
                 # The scheduler must outlive a database hiccup; the next tick retries.
                 logger.exception("Penjadwal gagal; dicoba lagi pada putaran berikutnya.")
             finally:
                 close_old_connections()
-            stop.wait(5)
+            stop.wait(1)
