@@ -208,7 +208,7 @@ def do_submit_report(
 INTAKE_BATCH = 100
 
 
-def receive_submissions(limit=INTAKE_BATCH):
+def receive_submissions(limit=None):
     """The intake: move submitted reports, oldest first, to 'received'; returns how many it moved.
 
     Each move is a normal one (audit event, public timeline, confirmation to the reporter). It routes
@@ -222,7 +222,7 @@ def receive_submissions(limit=INTAKE_BATCH):
             Report.objects.filter(status=Status.SUBMITTED)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("owner", "category", "kecamatan")
-            .order_by("id")[:limit]
+            .order_by("id")[: limit or INTAKE_BATCH]
         )
         if batch:
             coordinator = _coordinator_opd(current_city())
