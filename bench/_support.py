@@ -42,7 +42,20 @@ def site_environment(workdir, city, *, database_url=None):
         "KC_SMS_BACKEND": "file",
         "KC_LOG_LEVEL": "WARNING",
         "KC_DEMO_PASSWORD": "Bench-Kota-Cerdas-2026",
+        "KC_CERTIFICATE_KEY": _certificate_key(),
     }
+
+
+def _certificate_key():
+    """A fresh Ed25519 signing key (PEM) for a throw-away site."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode("ascii")
+    )
 
 
 def start_server(env, port, *, workers=2, ready_path="/", pythonpath=None):

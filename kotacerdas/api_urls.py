@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("cities.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("certificates.api_urls")),
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from certificates.keys import certificate_key_from_environment
 from kotacerdas.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "deadlines",
     "notifications",
+    "certificates",
     # services
     "reports",
     # pages
@@ -187,6 +189,12 @@ KC_MAP_ATTRIBUTION = env_str(
 
 # Public base URL, used in links inside e-mails and SMS.
 SITE_URL = env_str("KC_SITE_URL", "http://localhost:8000")
+
+# Certificates: the Ed25519 private key (PEM) that signs them. Required with DEBUG off; a developer's
+# machine without it signs with a key derived from SECRET_KEY (certificates/keys.py).
+CERTIFICATE_KEY = certificate_key_from_environment(
+    env_str("KC_CERTIFICATE_KEY", None), debug=DEBUG, secret_key=SECRET_KEY
+)
 
 # --- API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("reports.urls")),
     path("akun/", include("accounts.urls")),
+    path("verifikasi/", include("certificates.urls")),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("reports.open311")),
     path("api/v1/", include("kotacerdas.api_urls")),

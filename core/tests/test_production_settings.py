@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from certificates.keys import new_private_key, private_pem
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -30,6 +32,7 @@ def production_env(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "kota.example.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kotacerdas.sqlite3'}",
         "KC_VAR_DIR": str(tmp_path),
+        "KC_CERTIFICATE_KEY": private_pem(new_private_key()),
     }
 
 
