@@ -29,8 +29,14 @@ def yusuf(city):
     return make_officer("199405052019031008", "Yusuf Lubis", opd(city, "dpmptsp"), Role.OFFICER)
 
 
-def issue(case, signer, *, actor=None, **overrides):
-    """A SIUP for Toko Sinar Jaya, valid a year from today, issued inside a transaction as a caller would."""
+SIGNER = object()
+
+
+def issue(case, signer, *, actor=SIGNER, **overrides):
+    """A SIUP for CV Sinar Jaya, valid a year from today, issued inside a transaction as a caller would.
+
+    The actor is the signer unless given (None: the system).
+    """
     today = city_today()
     values = dict(
         case=case,
@@ -48,7 +54,7 @@ def issue(case, signer, *, actor=None, **overrides):
         signer=signer,
         valid_from=today,
         valid_until=today + timedelta(days=365),
-        actor=actor if actor is not None else signer,
+        actor=signer if actor is SIGNER else actor,
     )
     values.update(overrides)
     with transaction.atomic():
