@@ -329,7 +329,8 @@ def verify(number, code=None, *, today=None):
             "tidak dapat dipercaya. Jangan menerima dokumen ini; laporkan kepada instansi penerbit.",
             normalized,
         )
-    if code not in (None, "") and not _code_matches(certificate, code):
+    code_given = code not in (None, "")
+    if code_given and not _code_matches(certificate, code):
         return VerificationResult(
             "invalid",
             certificate,
@@ -337,6 +338,7 @@ def verify(number, code=None, *, today=None):
             "(kemungkinan dipalsukan). Isi sertifikat asli dengan nomor ini tertera di bawah.",
             normalized,
         )
+    code_note = " Kode verifikasi dari kode QR cocok." if code_given else ""
     if certificate.revoked_at is not None:
         return VerificationResult(
             "revoked",
@@ -351,7 +353,7 @@ def verify(number, code=None, *, today=None):
             "expired",
             certificate,
             "Sertifikat ini asli, tetapi masa berlakunya telah berakhir pada "
-            f"{indonesian_date(certificate.valid_until)}.",
+            f"{indonesian_date(certificate.valid_until)}.{code_note}",
             normalized,
         )
     if certificate.valid_until is None:
@@ -363,7 +365,8 @@ def verify(number, code=None, *, today=None):
     return VerificationResult(
         "valid",
         certificate,
-        f"Sertifikat ini asli dan {validity}. Cocokkan isi dokumen yang Anda pegang dengan data di bawah ini.",
+        f"Sertifikat ini asli dan {validity}.{code_note} "
+        "Cocokkan isi dokumen yang Anda pegang dengan data di bawah ini.",
         normalized,
     )
 

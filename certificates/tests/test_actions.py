@@ -178,7 +178,10 @@ def test_a_failed_case_transaction_leaves_no_certificate_and_no_audit_event(city
 
 
 def test_the_code_from_the_qr_code_proves_the_paper(certificate):
-    assert actions.verify(NUMBER, certificate.verification_code).status == "valid"
+    result = actions.verify(NUMBER, certificate.verification_code)
+    assert result.status == "valid"
+    assert "Kode verifikasi dari kode QR cocok." in result.message
+    assert "cocok." not in actions.verify(NUMBER).message
     assert actions.verify(NUMBER, certificate.verification_code.lower()).status == "valid"
     assert actions.verify(NUMBER, "").status == "valid"  # no code given: checked by number only
 
