@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
-DOMAIN_APPS = ["reports"]
+DOMAIN_APPS = ["reports", "permits"]
 
 
 @dataclass(frozen=True)

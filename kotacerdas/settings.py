@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "certificates",
     # services
     "reports",
+    "permits",
     # pages
     "portal",
 ]
@@ -195,6 +196,12 @@ SITE_URL = env_str("KC_SITE_URL", "http://localhost:8000")
 CERTIFICATE_KEY = certificate_key_from_environment(
     env_str("KC_CERTIFICATE_KEY", None), debug=DEBUG, secret_key=SECRET_KEY
 )
+
+# e-Perizinan: how the retribusi is paid (permits/payments.py), the bank account the manual backend names,
+# and the largest document an applicant may upload.
+KC_PAYMENT_BACKEND = env_str("KC_PAYMENT_BACKEND", "permits.payments.ManualTransferBackend")
+KC_PAYMENT_ACCOUNT = env_str("KC_PAYMENT_ACCOUNT", "")
+PERMIT_DOCUMENT_MAX_BYTES = env_int("KC_PERMIT_DOCUMENT_MAX_MB", 10, minimum=1) * 1_000_000
 
 # --- API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
