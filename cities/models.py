@@ -98,7 +98,7 @@ class City(models.Model):
 
     def opd_with_function(self, function):
         """The OPD that carries a function (e.g. "inspektorat"), or None."""
-        for opd in self.opds.all():
+        for opd in self.remembered("opds", lambda: list(self.opds.all())):
             if function in opd.functions:
                 return opd
         return None

@@ -44,8 +44,6 @@ def start(case, kind, *, title, opd, working_hours=None, working_days=None, hold
             raise ValueError("working_hours harus positif.")
         allowed = round(working_hours * 3600)
         due_at = calendar.add_working_seconds(now, allowed)
-    if Deadline.objects.for_case(case).live().filter(kind=kind).exists():
-        raise DeadlineError(f"Tenggat '{kind}' untuk {case} sudah berjalan.")
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(case),
         object_id=str(case.pk),
@@ -60,8 +58,8 @@ def start(case, kind, *, title, opd, working_hours=None, working_days=None, hold
         near_at=calendar.add_working_seconds(now, _seconds_until_near(allowed, allowed)),
     )
     try:
-        # A savepoint, so a concurrent start losing on the unique constraint
-        # leaves the caller's transaction usable for handling the error.
+        # The unique constraint on live clocks refuses a second start (also a concurrent one); the
+        # savepoint leaves the caller's transaction usable for handling the error.
         with transaction.atomic():
             deadline.save(force_insert=True)
     except IntegrityError:

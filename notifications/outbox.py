@@ -42,14 +42,15 @@ def queue(*, channel, recipient, template, context, user=None, about=None, dedup
         object_id=str(about.pk) if about is not None else "",
         dedupe_key=dedupe_key,
     )
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(**fields)
-    except IntegrityError:
-        first = Notification.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
-        if first is None:
-            raise
-        return first
+    if dedupe_key is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        try:
+            # A savepoint, so that losing the race on the dedupe key leaves the caller's transaction usable.
+            with transaction.atomic():
+                notification = Notification.objects.create(**fields)
+        except IntegrityError:
+            return Notification.objects.get(dedupe_key=dedupe_key)
     from notifications.tasks import deliver_notification
 
     # robust: if the hand-off to the task queue fails, the change has still

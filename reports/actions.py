@@ -221,7 +221,7 @@ def receive_submissions(limit=None):
         batch = list(
             Report.objects.filter(status=Status.SUBMITTED)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("owner", "category", "kecamatan")
+            .select_related("owner", "category__opd", "kecamatan")
             .order_by("id")[: limit or INTAKE_BATCH]
         )
         if batch:
@@ -296,7 +296,11 @@ def _move(report, status, *, actor, public_text, reason="", template="report_sta
         raise IllegalMove(
             f"Laporan berstatus '{locked.get_status_display()}' tidak dapat diubah menjadi '{Status(status).label}'."
         )
-    before = {"status": locked.status, **{name: _plain(getattr(locked, name)) for name in changes}}
+    # attname: a foreign key's id, without fetching the row it points to.
+    before = {
+        "status": locked.status,
+        **{name: getattr(locked, Report._meta.get_field(name).attname) for name in changes},
+    }
     now = timezone.now()
     for name, value in {"status": status, "updated_at": now, **changes}.items():
         setattr(report, name, value)
