@@ -223,23 +223,10 @@ class Status(models.TextChoices):
 # next step or back to the previous one (in_review → in_review), waits on the applicant, or ends.
 TRANSITIONS = {
     Status.DRAFT: {Status.SUBMITTED},
-    Status.SUBMITTED: {
-        Status.IN_REVIEW,
-        Status.WAITING_APPLICANT,
-        Status.APPROVED,
-        Status.ISSUED,
-        Status.REJECTED,
-        Status.WITHDRAWN,
-    },
-    Status.IN_REVIEW: {
-        Status.IN_REVIEW,
-        Status.WAITING_APPLICANT,
-        Status.APPROVED,
-        Status.ISSUED,
-        Status.REJECTED,
-        Status.WITHDRAWN,
-    },
+    Status.SUBMITTED: {Status.IN_REVIEW, Status.WAITING_APPLICANT, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.IN_REVIEW: {Status.IN_REVIEW, Status.WAITING_APPLICANT, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
     Status.WAITING_APPLICANT: {Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN},
+    # Issued only from here: with the certificate, when the retribusi is paid (at once if there is none).
     Status.APPROVED: {Status.ISSUED},
     Status.ISSUED: {Status.REVOKED},
     Status.REJECTED: set(),

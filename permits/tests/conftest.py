@@ -58,7 +58,9 @@ def fajar(city):
 
 @pytest.fixture
 def gilang(city):
-    return make_officer("199111112016011006", "Gilang Ramadhan", opd(city, "dpmptsp"), Role.OFFICER)
+    return make_officer(
+        "199111112016011006", "Gilang Ramadhan", opd(city, "dpmptsp"), Role.OFFICER, phone="+6281300000013"
+    )
 
 
 @pytest.fixture
@@ -132,3 +134,17 @@ def submitted(user, city, code="siup", **options):
 def siup(siti, city, media):
     """Siti's SIUP, just submitted: at the DPMPTSP front office, unclaimed."""
     return submitted(siti, city, "siup")
+
+
+def issue(application, front_office, head):
+    """Take a free, two-step application (SIUP) through the front office and the head's signature."""
+    actions.do_forward(front_office, application)
+    actions.do_approve_and_sign(head, application)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def issued_siup(siti, city, media, fajar, rahmat):
+    """Another SIUP of Siti's, issued."""
+    return issue(submitted(siti, city, "siup"), fajar, rahmat)
