@@ -14,6 +14,7 @@ Only an officer of the current step's OPD with the step's role may act on it (an
 the step, only that officer); the Inspektorat reads everything and never acts.
 """
 
+import calendar
 import hashlib
 import re
 from dataclasses import dataclass
@@ -815,7 +816,7 @@ def do_forward(actor, application, *, note="", findings="", photos=()):
     note, findings = _optional(note, "note"), _optional(findings, "findings")
     errors = {}
     if step.get("findings") and not findings:
-        errors["findings"] = [f"Tuliskan hasil {step['name'].lower()} sebelum meneruskan."]
+        errors["findings"] = [f"Tuliskan hasil langkah '{step['name']}' sebelum meneruskan."]
     cleaned = []
     if photos:
         if not step.get("survey"):
@@ -1104,19 +1105,16 @@ def _printed(field, value):
 
 
 def _valid_until(start, months):
-    """The last day of validity: `months` after `start`, less one day; None when the permit never expires."""
+    """The last day of validity: the day before the same date `months` later (the month's last day when that
+    date does not exist, e.g. one month from 31 January is valid through 28 February); None: no expiry."""
     if not months:
         return None
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = start.day
-    while True:
-        try:
-            end = date(year, month, day)
-            break
-        except ValueError:
-            day -= 1
-    return end - timedelta(days=1)
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:
+        return date(year, month, last_day)
+    return date(year, month, start.day) - timedelta(days=1)
 
 
 def check_payment_officer(user, application):

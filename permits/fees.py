@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from django.core.exceptions import ValidationError
 
 FEE_KINDS = {"free", "fixed", "formula"}
+FEE_KEYS = {"kind", "amount", "expression", "minimum", "maximum", "description"}
 MAX_EXPRESSION = 300
 MAX_AMOUNT = 10**13  # Rp 10 triliun: beyond any retribusi, and well inside a bigint
 
@@ -75,6 +76,11 @@ def check_fee(fee, number_fields):
     if not isinstance(fee, dict) or fee.get("kind") not in FEE_KINDS:
         raise ValidationError('Retribusi harus berupa {"kind": "free" | "fixed" | "formula", ...}.')
     kind = fee["kind"]
+    unknown = set(fee) - FEE_KEYS
+    if unknown:
+        raise ValidationError(f"Retribusi: kunci tidak dikenal: {', '.join(sorted(unknown))}.")
+    if not isinstance(fee.get("description", ""), str):
+        raise ValidationError("Retribusi: 'description' harus berupa teks.")
     for key in ("amount", "minimum", "maximum"):
         if key in fee and (not _is_amount(fee[key])):
             raise ValidationError(f"Retribusi: '{key}' harus bilangan bulat rupiah yang tidak negatif.")
@@ -126,7 +132,7 @@ def describe_fee(fee):
     if kind == "free":
         return "Gratis (tanpa retribusi)"
     if kind == "fixed":
-        return rupiah(fee["amount"])
+        return rupiah(fee["amount"]) + (f" ({fee['description']})" if fee.get("description") else "")
     text = fee.get("description") or f"Dihitung dengan rumus {fee['expression']}"
     if fee.get("minimum"):
         text += f", paling sedikit {rupiah(fee['minimum'])}"
