@@ -1,0 +1,66 @@
+"""A step left past its deadline is escalated by the deadline scanner exactly once: one e-mail and one SMS to
+the Inspektorat (and to the head of the OPD holding the step), as Binjai's rule for the SIUP says."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.events import history
+from deadlines import scanner
+from deadlines.models import Deadline
+from notifications.models import Notification
+from permits import actions
+from permits.tests.conftest import submitted
+
+pytestmark = pytest.mark.usefixtures("media")
+
+
+def test_a_siup_left_untouched_past_1x24_hours_is_escalated_once(siti, city, irma, rahmat, fajar):
+    untouched = submitted(siti, city, "siup")
+    handled = submitted(siti, city, "siup")
+    actions.do_forward(fajar, handled)
+    actions.do_approve_and_sign(rahmat, handled)
+    clock = Deadline.objects.for_case(untouched).get()
+    later = clock.due_at + timedelta(minutes=1)
+
+    first = scanner.scan(now=later)
+    second = scanner.scan(now=later + timedelta(minutes=1))
+    third = scanner.scan(now=later + timedelta(days=3))
+
+    assert (first.breaches_escalated, second.breaches_escalated, third.breaches_escalated) == (1, 0, 0)
+    to_irma = Notification.objects.filter(user=irma, template="deadline_breached")
+    assert sorted(to_irma.values_list("channel", flat=True)) == ["email", "sms"]
+    sms = to_irma.get(channel="sms")
+    assert untouched.registration_number in sms.body and "Verifikasi berkas" in sms.body
+    assert sms.recipient == irma.phone
+    assert to_irma.get(channel="email").recipient == irma.email
+    # The head of the DPMPTSP, whose front office holds the step, hears of it too.
+    assert Notification.objects.filter(user=rahmat, template="deadline_breached").count() == 2
+    assert Notification.objects.filter(template="deadline_breached").count() == 4
+    assert list(history(untouched).filter(action="deadline.breached").values_list("action", flat=True)) == [
+        "deadline.breached"
+    ]
+    assert Deadline.objects.breached().get() == Deadline.objects.for_case(untouched).get()
+
+
+def test_a_step_finished_late_counts_as_missed_and_the_next_step_starts_on_time(siup, fajar, irma):
+    clock = Deadline.objects.for_case(siup).get()
+    scanner.scan(now=clock.due_at + timedelta(minutes=5))
+
+    actions.do_forward(fajar, siup)
+
+    assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.MISSED
+    following = Deadline.objects.for_case(siup).get(state=Deadline.State.RUNNING)
+    assert following.kind == "permit.step.persetujuan" and following.breached_at is None
+    assert following.due_at > timezone.now()
+
+
+def test_the_escalation_names_whoever_holds_the_late_step(siup, fajar, irma):
+    actions.do_claim(fajar, siup)
+    clock = Deadline.objects.for_case(siup).get()
+
+    scanner.scan(now=clock.due_at + timedelta(minutes=1))
+
+    email = Notification.objects.get(user=irma, template="deadline_breached", channel="email")
+    assert "Fajar Nugroho" in email.body
