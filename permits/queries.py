@@ -1,0 +1,103 @@
+"""Read-only lists of permit applications for the officers' web pages and the API.
+
+`work_queue()` is the queue an officer works from; `queue_page()` pages it by keyset, nearest deadline
+first. Both run down the partial indexes of permits.models.Application (application_queue_idx on
+(opd, step_role, due_at, id), application_holder_idx on (holder, due_at, id)), so a page costs the
+same at 2,000 and at 200,000 applications.
+"""
+
+from datetime import UTC, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+
+from accounts.permissions import SEES_ALL
+from cities.models import current_city
+from core.pagination import Page, decode_cursor, encode_cursor
+from deadlines.models import Deadline
+from permits.models import QUEUE_STATUSES, Application
+
+QUEUE_RELATED = ("permit_type", "holder", "company", "applicant", "opd")
+# A cursor stands for "after the last row seen"; a row without a due moment sorts last, after this one.
+NO_DUE_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def work_queue(user, *, mine=False, unassigned=False):
+    """The applications waiting at a step this officer's OPD and role work on, nearest step deadline first.
+
+    Only steps of the officer's own OPD with the officer's own role ("officer" or "head"); waiting on the
+    applicant is the applicant's turn and is not in any queue. `mine`: only the steps the officer holds;
+    `unassigned`: only the steps nobody has claimed yet (both at once is a ValidationError).
+
+    The Inspektorat, the Command Center and the city admin act on no step: for them this is every
+    application at a step in the city, to read (who holds it, where it is, how late). Citizens and officers
+    without an OPD get an empty queue.
+
+    Ordered by (due_at, id) ascending, the order `queue_page()` pages by.
+    """
+    if mine and unassigned:
+        raise ValidationError({"filter": ["Pilih salah satu: yang Anda tangani atau yang belum ditangani."]})
+    applications = Application.objects.filter(status__in=sorted(QUEUE_STATUSES))
+    if not user.is_authenticated or not user.is_active or not user.is_officer:
+        return applications.none()
+    if user.role in SEES_ALL:
+        city = current_city()
+        applications = applications.filter(city=city) if city is not None else applications.none()
+    elif user.opd_id is None:
+        return applications.none()
+    else:
+        applications = applications.filter(opd_id=user.opd_id, step_role=user.role)
+    if mine:
+        applications = applications.filter(holder=user)
+    elif unassigned:
+        applications = applications.filter(holder__isnull=True)
+    return applications.select_related(*QUEUE_RELATED).order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def queue_page(queryset, cursor=None, *, size):
+    """One page of a queue ordered by (due_at, id) ascending, rows without a due moment last.
+
+    `cursor` is the previous page's `next_cursor` (opaque; a malformed one is a ValidationError on
+    "cursor"). Same Page shape as core.pagination.keyset_page, which pages newest first.
+    """
+    queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "id")
+    if cursor:
+        moment, pk = decode_cursor(cursor)
+        if moment == NO_DUE_TIME:
+            queryset = queryset.filter(due_at__isnull=True, id__gt=pk)
+        else:
+            # The first condition is implied by the others; it lets the index scan start at the cursor.
+            queryset = queryset.filter(
+                Q(due_at__gte=moment) | Q(due_at__isnull=True),
+                Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk) | Q(due_at__isnull=True),
+            )
+    items = list(queryset[: size + 1])
+    next_cursor = None
+    if len(items) > size:
+        items = items[:size]
+        last = items[-1]
+        next_cursor = encode_cursor(last.due_at or NO_DUE_TIME, last.pk)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def step_clocks(applications):
+    """{application id: the live clock of its current step} for a page of applications, in one query.
+
+    The clock carries the near / late flags the deadlines scanner sets (Deadline.is_near, is_breached).
+    """
+    by_pk = {application.pk: application for application in applications}
+    if not by_pk:
+        return {}
+    live = Deadline.objects.live().filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id__in=[str(pk) for pk in by_pk],
+        kind__startswith="permit.step.",
+    )
+    clocks = {}
+    for clock in live:
+        application = by_pk[int(clock.object_id)]
+        step = application.current_step
+        if step is not None and clock.kind == f"permit.step.{step['code']}":
+            clocks[application.pk] = clock
+    return clocks
