@@ -1,4 +1,6 @@
-"""The shape of a certificate number in a URL."""
+"""The shape of a certificate number in a URL: `<certificate_number:number>`, registered once, here."""
+
+from django.urls import register_converter
 
 
 class CertificateNumberConverter:
@@ -15,3 +17,6 @@ class CertificateNumberConverter:
 
     def to_url(self, value):
         return value
+
+
+register_converter(CertificateNumberConverter, "certificate_number")

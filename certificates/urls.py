@@ -1,13 +1,11 @@
 """Public verification pages, under /verifikasi/ (fixed names before `<number>`, which may hold slashes)."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+import certificates.converters  # noqa: F401 (registers <certificate_number:…>)
 from certificates import views
-from certificates.converters import CertificateNumberConverter
 
 app_name = "certificates"
-
-register_converter(CertificateNumberConverter, "certificate_number")
 
 urlpatterns = [
     path("", views.verification_form, name="form"),

@@ -63,3 +63,36 @@ def test_budis_queue_puts_the_nearest_deadline_first(siti, bayu, budi, tangsi):
     queue = list(opd_queue(budi, sort="tenggat"))
     assert queue == [drain, road]
     assert [r.due_at for r in queue] == [nearest_live_due(drain), nearest_live_due(road)]
+
+
+def test_the_queue_pages_by_deadline_without_gap_or_overlap_and_the_undated_come_last(
+    client, siti, bayu, budi, tangsi, monkeypatch
+):
+    from reports.models import Report
+    from reports.views import officer
+
+    monkeypatch.setattr(officer, "PAGE_SIZE", 3)
+    reports = []
+    for _ in range(7):
+        report = submit(siti, tangsi, photos=[])
+        actions.do_verify(bayu, report)
+        actions.do_disposition(bayu, report)
+        reports.append(report)
+    undated = reports[1:3]  # e.g. clocks cancelled: no due moment, shown after the dated ones
+    Report.objects.filter(pk__in=[r.pk for r in undated]).update(due_at=None)
+    dated = Report.objects.filter(pk__in=[r.pk for r in reports], due_at__isnull=False).order_by("due_at", "id")
+    expected = [r.number for r in dated] + [r.number for r in undated]
+
+    client.force_login(budi)
+    seen, cursor = [], None
+    while True:
+        response = client.get("/petugas/laporan/", {"setelah": cursor} if cursor else {})
+        assert response.status_code == 200
+        rows = response.context["rows"]
+        assert len(rows) <= 3
+        seen += [row.report.number for row in rows]
+        cursor = response.context["next_cursor"]
+        if not cursor:
+            break
+
+    assert seen == expected

@@ -112,18 +112,26 @@ def rows_with_clocks(reports):
 
 
 def ascending_page(queryset, cursor, *, field_name):
-    """A keyset page in (field, id) ascending order, rows without a value last: the lists' own order."""
+    """A keyset page in (field, id) ascending order, rows without a value last: the lists' own order.
+
+    Rows with a value and rows without are read as two ranges, each starting at the cursor, so that the
+    database begins its index scan there however deep the page is.
+    """
+    with_value = queryset.filter(**{f"{field_name}__isnull": False}).order_by(field_name, "id")
+    without_value = queryset.filter(**{f"{field_name}__isnull": True}).order_by("id")
     if cursor:
         moment, pk = decode_cursor(cursor)
         if moment == NO_DUE_TIME:
-            queryset = queryset.filter(**{f"{field_name}__isnull": True, "id__gt": pk})
+            with_value = with_value.none()
+            without_value = without_value.filter(id__gt=pk)
         else:
-            queryset = queryset.filter(
-                Q(**{f"{field_name}__gt": moment})
-                | Q(**{field_name: moment, "id__gt": pk})
-                | Q(**{f"{field_name}__isnull": True})
+            with_value = with_value.filter(
+                Q(**{f"{field_name}__gte": moment}),
+                Q(**{f"{field_name}__gt": moment}) | Q(**{field_name: moment, "id__gt": pk}),
             )
-    items = list(queryset[: PAGE_SIZE + 1])
+    items = list(with_value[: PAGE_SIZE + 1])
+    if len(items) <= PAGE_SIZE:
+        items += list(without_value[: PAGE_SIZE + 1 - len(items)])
     next_cursor = None
     if len(items) > PAGE_SIZE:
         items = items[:PAGE_SIZE]
