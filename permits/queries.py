@@ -59,20 +59,23 @@ def queue_page(queryset, cursor=None, *, size):
     """One page of a queue ordered by (due_at, id) ascending, rows without a due moment last.
 
     `cursor` is the previous page's `next_cursor` (opaque; a malformed one is a ValidationError on
-    "cursor"). Same Page shape as core.pagination.keyset_page, which pages newest first.
+    "cursor"). Same Page shape as core.pagination.keyset_page, which pages newest first. Rows with a due
+    moment and rows without are read as two ranges, each starting at the cursor, so the database begins
+    its index scan there however deep the page is.
     """
-    queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "id")
+    dated = queryset.filter(due_at__isnull=False).order_by("due_at", "id")
+    undated = queryset.filter(due_at__isnull=True).order_by("id")
     if cursor:
         moment, pk = decode_cursor(cursor)
         if moment == NO_DUE_TIME:
-            queryset = queryset.filter(due_at__isnull=True, id__gt=pk)
+            dated = dated.none()
+            undated = undated.filter(id__gt=pk)
         else:
-            # The first condition is implied by the others; it lets the index scan start at the cursor.
-            queryset = queryset.filter(
-                Q(due_at__gte=moment) | Q(due_at__isnull=True),
-                Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk) | Q(due_at__isnull=True),
-            )
-    items = list(queryset[: size + 1])
+            # The first condition is implied by the second; it lets the index scan start at the cursor.
+            dated = dated.filter(Q(due_at__gte=moment), Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk))
+    items = list(dated[: size + 1])
+    if len(items) <= size:
+        items += list(undated[: size + 1 - len(items)])
     next_cursor = None
     if len(items) > size:
         items = items[:size]
