@@ -645,7 +645,14 @@ def _move(
         step = application.workflow[new_index]
         step_holder = None if holder is _KEEP else holder
         opd = Opd.objects.get(pk=step["opd_id"])
-        fields.update(step_index=new_index, step_role=step["role"], opd=opd, holder=step_holder, step_started_at=now)
+        fields.update(
+            step_index=new_index,
+            step_role=step["role"],
+            step_code=step["code"],
+            opd=opd,
+            holder=step_holder,
+            step_started_at=now,
+        )
         deadline = clock.start(
             application,
             _clock_kind(step),
@@ -682,7 +689,12 @@ def _move(
     else:
         # After the steps the case stays with the issuing OPD (payment, certificate, revocation).
         fields.update(
-            step_role="", holder=None, due_at=None, step_started_at=None, opd=application.permit_type.issuing_opd
+            step_role="",
+            step_code="",
+            holder=None,
+            due_at=None,
+            step_started_at=None,
+            opd=application.permit_type.issuing_opd,
         )
 
     for name, value in fields.items():

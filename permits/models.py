@@ -285,6 +285,8 @@ class Application(models.Model):
     step_index = models.PositiveSmallIntegerField(default=0)
     # The current step's role ("officer" / "head"): the work queues filter on it through an index.
     step_role = models.CharField(max_length=10, blank=True)
+    # The current step's code (e.g. "verifikasi"): the Command Center counts applications per step on it.
+    step_code = models.CharField(max_length=40, blank=True)
     step_started_at = models.DateTimeField(null=True, blank=True)
     # The OPD of the current step (the "case" contract of accounts.permissions); None while a draft.
     opd = models.ForeignKey(
