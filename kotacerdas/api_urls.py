@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("cities.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("certificates.api_urls")),
+    path("", include("permits.api_urls")),
 ]
