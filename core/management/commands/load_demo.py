@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD_DEFAULT, load_demo_users
 from cities.models import current_city, forget_current_city
+from permits.demo import load_demo_permits
 from reports.demo import load_demo_reports
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Buat atau perbarui pengguna demo kota saat ini (warga, petugas dan kepala tiap OPD, Inspektorat, "
         "operator Command Center, perencana Bappeda, TAPD, petugas RSUD, admin kota) dan laporan contoh "
-        "e-Masyarakat bila kota punya data contohnya. Kata sandi semua "
+        "e-Masyarakat serta permohonan izin contoh e-Perizinan bila kota punya data contohnya. Kata sandi semua "
         f"pengguna demo diambil dari KC_DEMO_PASSWORD (bawaan: {DEMO_PASSWORD_DEFAULT}). "
         "Hanya berjalan bila DEBUG aktif, kecuali dengan --force."
     )
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Tidak ada OPD untuk peran {role} di profil kota; dilewati."))
         filed, existing = load_demo_reports(city)
         self.stdout.write(f"Laporan demo e-Masyarakat: {filed} dibuat, {existing} sudah ada.")
+        filed, existing = load_demo_permits(city)
+        self.stdout.write(f"Permohonan demo e-Perizinan: {filed} dibuat, {existing} sudah ada.")
 
     @staticmethod
     def _table(logins):
