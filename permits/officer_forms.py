@@ -10,9 +10,10 @@ from permits import actions
 
 
 class ActionForm(forms.Form):
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args, application, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
+        self.user = user
 
 
 def long_text(label, help_text="", rows=3):
@@ -44,12 +45,20 @@ class RevokeForm(ActionForm):
 class AssignForm(ActionForm):
     officer = forms.IntegerField(label="Petugas", required=False, widget=forms.Select)
 
-    def __init__(self, *args, application, **kwargs):
-        super().__init__(*args, application=application, **kwargs)
-        colleagues = actions.step_handlers(application).exclude(pk=application.holder_id).order_by("full_name")
+    def __init__(self, *args, application, user=None, **kwargs):
+        super().__init__(*args, application=application, user=user, **kwargs)
+        colleagues = colleagues_for(application, user)
         self.fields["officer"].widget.choices = [("", "Pilih petugas")] + [
             (officer.pk, officer.full_name) for officer in colleagues
         ]
+
+
+def colleagues_for(application, user):
+    """Whom the step can be given to: its OPD's officers with its role, not its holder nor the one giving it."""
+    colleagues = actions.step_handlers(application).exclude(pk=application.holder_id)
+    if user is not None:
+        colleagues = colleagues.exclude(pk=user.pk)
+    return colleagues.order_by("full_name")
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -68,8 +77,8 @@ class PhotosField(forms.Field):
 class ForwardForm(ActionForm):
     note = long_text("Catatan untuk langkah berikutnya", "Tercatat pada riwayat langkah; tidak wajib.")
 
-    def __init__(self, *args, application, **kwargs):
-        super().__init__(*args, application=application, **kwargs)
+    def __init__(self, *args, application, user=None, **kwargs):
+        super().__init__(*args, application=application, user=user, **kwargs)
         step = application.current_step or {}
         if step.get("findings"):
             self.fields["findings"] = long_text(
@@ -96,8 +105,8 @@ class RequestDocumentsForm(ActionForm):
         error_messages={"invalid_choice": "Pilih persyaratan dari daftar jenis izin ini."},
     )
 
-    def __init__(self, *args, application, **kwargs):
-        super().__init__(*args, application=application, **kwargs)
+    def __init__(self, *args, application, user=None, **kwargs):
+        super().__init__(*args, application=application, user=user, **kwargs)
         requirements = application.permit_type.documents_for(application.applicant_kind())
         self.fields["requirements"].choices = [(doc["code"], doc["name"]) for doc in requirements]
 

@@ -163,9 +163,7 @@ def check_assigner(user, application):
 
 
 def may_assign(user, application):
-    return _passes(check_assigner, user, application) and (
-        actions.step_handlers(application).exclude(pk=application.holder_id).exists()
-    )
+    return _passes(check_assigner, user, application) and f.colleagues_for(application, user).exists()
 
 
 def may_reject(user, application):
@@ -358,8 +356,8 @@ ACTIONS = {
 }
 
 
-def action_form(slug, application, *args):
-    form = ACTIONS[slug].form(*args, application=application, auto_id=f"id_{slug}_%s")
+def action_form(slug, application, user, *args):
+    form = ACTIONS[slug].form(*args, application=application, user=user, auto_id=f"id_{slug}_%s")
     if not args and isinstance(form, f.PaymentForm):
         payment = pending_payment(application)
         form.initial["payment"] = payment.pk if payment else None
@@ -447,7 +445,7 @@ def render_application(request, application, *, failed=None, problem="", status=
         offered.append(failed[0])  # the state changed meanwhile: the errors still belong on the page
     panels = []
     for slug in offered:
-        form = failed[1] if failed and failed[0] == slug else action_form(slug, application)
+        form = failed[1] if failed and failed[0] == slug else action_form(slug, application, user)
         panels.append({"slug": slug, "action": ACTIONS[slug], "form": form})
     step = application.current_step
     clocks = list(Deadline.objects.for_case(application).select_related("opd", "holder").order_by("started_at", "id"))
@@ -501,7 +499,7 @@ def act(request, number, action):
     spec = ACTIONS[action]
     user = request.user
     application = application_for_officer(user, number)
-    form = action_form(action, application, request.POST, request.FILES)
+    form = action_form(action, application, user, request.POST, request.FILES)
     try:
         if spec.check is not None:
             spec.check(user, application)
