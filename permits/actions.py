@@ -72,6 +72,10 @@ NIB = re.compile(r"\d{13}")
 NPWP = re.compile(r"\d{15}|\d{16}")
 
 
+# Once the retribusi is due the finance agency (BPKPAD) sees the application, to confirm its payment.
+FEE_DUE_STATUSES = (Status.APPROVED, Status.ISSUED, Status.REVOKED)
+
+
 class IllegalMove(Exception):
     """A change the application's state does not allow (answered with HTTP 409)."""
 
@@ -90,7 +94,7 @@ def may_see_application(user, application):
     permit_type = application.permit_type
     if user.opd_id is not None and user.opd_id in (permit_type.issuing_opd_id, permit_type.technical_opd_id):
         return True
-    return application.fee_amount > 0 and application.status != Status.SUBMITTED and _is_finance(user)
+    return application.fee_amount > 0 and application.status in FEE_DUE_STATUSES and _is_finance(user)
 
 
 def _is_finance(user):
@@ -122,7 +126,7 @@ def applications_visible_to(user, queryset=None):
         | Q(permit_type__technical_opd_id=user.opd_id)
     )
     if _is_finance(user):
-        mine |= Q(fee_amount__gt=0) & ~Q(status=Status.SUBMITTED)
+        mine |= Q(fee_amount__gt=0, status__in=FEE_DUE_STATUSES)
     return submitted.filter(mine)
 
 
