@@ -729,3 +729,42 @@ def test_the_history_on_the_file_tells_every_move_with_notes_and_holders(client,
         "Alasan: Periksa NPWP.",
     ):
         assert expected in history, expected
+
+
+def test_a_late_step_shows_late_on_the_queue_and_the_file_with_its_holder_and_the_escalation(client, siup, fajar, irma):
+    from deadlines import scanner
+
+    actions.do_claim(fajar, siup)
+    clock = Deadline.objects.for_case(siup).get()
+    scanner.scan(now=clock.due_at + timedelta(minutes=5))
+    client.force_login(irma)
+
+    page = text(client.get(detail_url(siup)))
+
+    step = page[page.index("Tenggat langkah") :][:200]
+    assert "Terlambat" in step
+    clocks = page[page.index("Mulai (WIB)") :][:400]
+    assert "Fajar Nugroho" in clocks and "Terlambat" in clocks
+    history = page[page.index("Riwayat lengkap") :]
+    assert "Tenggat terlewati, dieskalasi" in history and "Diberi tahu: Irma Nasution" in history
+    row = text(client.get(QUEUE))
+    assert "Terlambat" in row[row.index(siup.registration_number) :][:400]
+
+
+def test_the_queue_costs_the_same_queries_for_two_or_twelve_applications(client, siti, city, fajar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(fajar)
+
+    def queries_for_queue():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(QUEUE).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        submitted(siti, city, "siup")
+    few = queries_for_queue()
+    for _ in range(10):
+        submitted(siti, city, "siup")
+    assert queries_for_queue() == few
