@@ -241,6 +241,16 @@ class PermitTrackingSerializer(serializers.Serializer):
     timeline = PermitTimelineEntrySerializer(many=True)
 
 
+class AttachedDocumentSerializer(serializers.ModelSerializer):
+    """The document attached to a requirement (downloaded through the attachment's own `url`)."""
+
+    kind = serializers.CharField(help_text="pdf, jpg atau png (menurut isinya)")
+
+    class Meta:
+        model = Document
+        fields = ["id", "name", "kind", "content_type", "size", "uploaded_at"]
+
+
 class PermitAttachmentSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -248,7 +258,7 @@ class PermitAttachmentSerializer(serializers.Serializer):
     max_mb = serializers.FloatField()
     required = serializers.BooleanField()
     requested = serializers.BooleanField(help_text="Petugas meminta dokumen ini dilengkapi atau diganti")
-    document = PermitDocumentSerializer(allow_null=True, help_text="Dokumen yang dilampirkan; null: belum")
+    document = AttachedDocumentSerializer(allow_null=True, help_text="Dokumen yang dilampirkan; null: belum")
     attached_at = serializers.DateTimeField(allow_null=True)
     url = serializers.CharField(allow_null=True, help_text="Unduh lampiran (pemohon dan petugas yang berwenang)")
 
