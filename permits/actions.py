@@ -408,10 +408,9 @@ def do_save_draft(user, permit_type, *, form_data=None, company=None, applicatio
     application.form_data = cleaned
     application.updated_at = now
     application.save()
-    if company is None:
-        # Requirements for companies only (e.g. the deed) no longer apply.
-        company_only = [doc["code"] for doc in permit_type.required_documents if doc.get("applicant") == "company"]
-        application.attachments.filter(requirement__in=company_only).delete()
+    # Switching between applying as a person and for a company: what applies only to the other goes.
+    applies = {doc["code"] for doc in permit_type.documents_for(application.applicant_kind())}
+    application.attachments.exclude(requirement__in=applies).delete()
     return application
 
 

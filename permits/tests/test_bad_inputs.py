@@ -205,6 +205,19 @@ def test_a_company_siup_needs_the_deed_a_personal_one_does_not(siti, city):
     assert for_company.holder_name() == "CV Sinar Jaya"
 
 
+def test_switching_a_draft_between_person_and_company_drops_what_no_longer_applies(siti, city):
+    company = actions.do_save_company(siti, name="CV Sinar Jaya", nib="1234567890123", address="Jl. Sudirman 12")
+    application = draft(siti, city, company=company)
+    assert "akta" in {a.requirement for a in application.attachments.all()}
+
+    actions.do_save_draft(siti, application.permit_type, form_data=SIUP_FORM, application=application)
+
+    assert {a.requirement for a in application.attachments.all()} == {"ktp", "npwp"}
+    assert errors_of(lambda: actions.do_submit(siti, application)) == {
+        "pas_foto": ["Pas foto berwarna 4×6 belum dilampirkan."]
+    }
+
+
 def test_another_citizen_s_company_cannot_be_used(siti, andi, city):
     company = actions.do_save_company(andi, name="UD Andi", nib="9876543210987", address="Jl. Veteran 3")
 
