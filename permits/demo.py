@@ -23,8 +23,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
 from accounts.demo import DEMO_CITIZEN_NAME, demo_nik, demo_nip
 from accounts.models import Role, User
@@ -406,18 +404,45 @@ def demo_document(requirement, applicant, index):
     """A document for a requirement: a one-page PDF, or a drawn photo when the requirement takes photos only."""
     if "pdf" not in requirement["formats"]:
         return demo_photo(f"{requirement['code']}-{applicant.pk}-{index}", requirement["name"])
-    out = BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
-    width, height = A4
-    page.setFont("Helvetica-Bold", 20)
-    page.drawString(60, height - 90, "CONTOH DOKUMEN — BUKAN DOKUMEN ASLI")
-    page.setFont("Helvetica", 14)
-    page.drawString(60, height - 130, requirement["name"][:80])
-    page.drawString(60, height - 155, f"Pemohon: {applicant.full_name}")
-    page.drawString(60, height - 180, "Dibuat otomatis untuk data demo Kota Cerdas.")
-    page.showPage()
-    page.save()
-    return SimpleUploadedFile(f"{requirement['code']}.pdf", out.getvalue(), content_type="application/pdf")
+    lines = [
+        "CONTOH DOKUMEN - BUKAN DOKUMEN ASLI",
+        requirement["name"],
+        f"Pemohon: {applicant.full_name}",
+        "Dibuat otomatis untuk data demo Kota Cerdas.",
+    ]
+    pdf = one_page_pdf(lines)
+    return SimpleUploadedFile(f"{requirement['code']}.pdf", pdf, content_type="application/pdf")
+
+
+def one_page_pdf(lines):
+    """A valid one-page A4 PDF showing `lines` of text (Helvetica; Latin-1 text only)."""
+
+    def escape(text):
+        text = text.encode("latin-1", "replace").decode("latin-1")
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = "".join(
+        f"BT /F1 {18 if n == 0 else 13} Tf 60 {760 - 32 * n} Td ({escape(line)}) Tj ET\n"
+        for n, line in enumerate(lines)
+    ).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def demo_photo(name, caption):
