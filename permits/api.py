@@ -76,9 +76,9 @@ def _errors(*codes):
     return {code: ERRORS[code] for code in codes}
 
 
+# The base of every view here: a move the workflow refuses is a conflict (409), whichever app refused it.
+# (A comment, not a docstring: drf-spectacular would show a docstring as every operation's description.)
 class PermitView(APIView):
-    """A move the workflow refuses is a conflict (409), whichever app refused it."""
-
     def handle_exception(self, exc):
         if isinstance(exc, actions.IllegalMove | CertificateIllegalMove):
             exc = Conflict(str(exc))
@@ -279,7 +279,8 @@ class CompanyDetailView(PermitView):
 
 
 class DocumentListView(PermitView):
-    parser_classes = [MultiPartParser, FormParser]
+    # JSON is read too, so that a file sent as text is told how to send it rather than "unsupported media type".
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         operation_id="v1_permits_documents_list",

@@ -210,8 +210,9 @@ def test_an_upload_without_a_file_or_as_json_is_refused(siti):
     missing = api(siti).post("/api/v1/permits/documents", {"name": "KTP"}, format="multipart")
     as_json = api(siti).post("/api/v1/permits/documents", {"file": "JVBERi0="}, format="json")
 
-    assert missing.status_code == 400 and "file" in error(missing)["fields"]
-    assert as_json.status_code == 415
+    assert missing.status_code == 400 and error(missing)["fields"]["file"] == ["Pilih berkas."]
+    assert as_json.status_code == 400
+    assert error(as_json)["fields"]["file"] == ["Kirim berkas sebagai multipart/form-data."]
 
 
 def test_officers_and_strangers_cannot_upload(fajar):
@@ -284,6 +285,23 @@ def test_another_citizens_company_cannot_be_applied_for(siti, andi, city):
 
     assert response.status_code == 400
     assert error(response)["fields"]["company"] == ["Pilih badan usaha yang Anda daftarkan sendiri."]
+
+
+def test_officers_do_not_apply_for_permits(fajar, city):
+    response = api(fajar).post("/api/v1/permits/applications", {"permit_type": "siup"}, format="json")
+
+    assert response.status_code == 403
+    assert "petugas tidak dapat" in error(response)["message"]
+    assert not Application.objects.exists()
+
+
+def test_a_submitted_application_is_no_longer_edited(siup, siti):
+    response = api(siti).patch(application_url(siup), {"form_data": {"nama_usaha": "Toko Baru"}}, format="json")
+
+    assert response.status_code == 409
+    assert error(response)["message"] == "Hanya draf yang dapat diubah; permohonan ini sudah diajukan."
+    siup.refresh_from_db()
+    assert siup.form_data["nama_usaha"] == "Toko Sembako Siti"
 
 
 def test_a_draft_is_the_applicants_alone(siti, andi, fajar, irma, city):

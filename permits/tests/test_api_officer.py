@@ -1,6 +1,8 @@
 """The e-Perizinan API for officers: the work queue, the case file and every move, with who may not."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from certificates.actions import verify
@@ -61,6 +63,23 @@ def test_the_queue_filters_mine_and_unassigned_and_pages_by_deadline(siup, pbg, 
     following = api(fajar).get(page["next"].removeprefix("http://testserver")).json()
     assert [item["number"] for item in following["results"]] == [pbg.registration_number]
     assert following["results"][0]["holder"]["full_name"] == "Gilang Ramadhan"
+
+
+def test_a_queue_page_costs_the_same_queries_however_many_applications_it_shows(siti, city, fajar, gilang):
+    def queries_for_page():
+        client = api(fajar)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/permits/officer/queue").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        actions.do_claim(gilang, submitted(siti, city, "siup"))
+    few = queries_for_page()
+    for _ in range(4):
+        submitted(siti, city, "pbg")
+
+    assert len(queue(fajar)) == 6
+    assert queries_for_page() == few
 
 
 def test_the_queue_refuses_both_filters_at_once_a_bad_cursor_citizens_and_strangers(siup, fajar, siti):
