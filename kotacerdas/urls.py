@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("reports.urls")),
+    path("izin/", include("permits.urls")),
     path("", include("permits.officer_urls")),
     path("akun/", include("accounts.urls")),
     path("verifikasi/", include("certificates.urls")),
