@@ -11,6 +11,7 @@ applications already in progress.
 
 import re
 import secrets
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,8 +139,6 @@ class PermitType(models.Model):
 
 
 def average_working_day_seconds(calendar):
-    from datetime import date, datetime
-
     spans = [
         (datetime.combine(date.min, closes) - datetime.combine(date.min, opens)).total_seconds()
         for opens, closes in calendar.hours.values()
@@ -388,6 +387,7 @@ class Application(models.Model):
         return self.company.name if self.company_id else self.applicant.full_name
 
     def outstanding_fee(self):
+        """The retribusi still to pay: the fee until a payment of it is confirmed."""
         return self.fee_amount if not self.payments.filter(status=Payment.Status.PAID).exists() else 0
 
 

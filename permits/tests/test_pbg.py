@@ -55,6 +55,7 @@ def test_the_building_permit_goes_through_the_technical_opd_and_is_issued_after_
     actions.do_approve_and_sign(rahmat, pbg)
 
     assert pbg.status == Status.APPROVED and pbg.fee_amount == 1_200_000
+    assert pbg.outstanding_fee() == 1_200_000
     assert pbg.certificate is None and pbg.opd.code == "dpmptsp"
     approved = Notification.objects.get(user=siti, template="permit_approved", channel="email")
     assert "Rp1.200.000" in approved.body and pbg.registration_number in approved.body
@@ -71,7 +72,7 @@ def test_the_building_permit_goes_through_the_technical_opd_and_is_issued_after_
     pbg.refresh_from_db()
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID and payment.confirmed_by == lina and payment.paid_at
-    assert pbg.status == Status.ISSUED
+    assert pbg.status == Status.ISSUED and pbg.outstanding_fee() == 0
     certificate = pbg.certificate
     assert certificate.signer == rahmat  # the head who approved signs, whoever confirmed the payment
     assert certificate.valid_until is None and certificate.valid_from == timezone.localdate()
