@@ -10,6 +10,7 @@ own fields.
 """
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 
 from permits.models import DocumentKind, parse_registration_number
 from permits.skm import ELEMENTS
@@ -185,13 +186,15 @@ def add_document_fields(form, requirement, documents, attached):
         required=False,
         help_text=f"Format {formats_text(formats)}, paling besar {requirement.get('max_mb', 5)} MB.",
         error_messages={"invalid": "Berkas tidak terbaca; pilih ulang berkasnya.", "empty": "Berkas ini kosong."},
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPT[f] for f in formats)}),
+        widget=forms.FileInput(attrs={"accept": ",".join(ACCEPT[f] for f in formats)}),
     )
 
 
 def document_label(document):
-    size = f"{document.size / 1_000_000:.1f}".replace(".", ",")
-    return f"{document.name} ({document.get_kind_display()}, {size} MB, {document.uploaded_at:%d-%m-%Y})"
+    return (
+        f"{document.name} ({document.get_kind_display()}, {filesizeformat(document.size)}, "
+        f"diunggah {document.uploaded_at:%d-%m-%Y})"
+    )
 
 
 def document_rows(form, requirements, attached):
@@ -248,7 +251,7 @@ class DocumentUploadForm(forms.Form):
             "invalid": "Berkas tidak terbaca; pilih ulang berkasnya.",
             "empty": "Berkas ini kosong.",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPT.values())}),
+        widget=forms.FileInput(attrs={"accept": ",".join(ACCEPT.values())}),
     )
 
 

@@ -76,10 +76,11 @@ def test_an_inactive_type_is_not_in_the_catalogue(client, city):
     assert client.get(reverse("permits:type", args=["sktr"])).status_code == 404
 
 
-def test_the_navigation_links_to_the_permits(client, city):
+def test_the_navigation_and_the_home_page_link_to_the_permits(client, city):
     page = text(client.get(reverse("portal:home")))
 
     assert f'href="{reverse("permits:catalogue")}"' in page and ">Izin</a>" in page
+    assert f'<a href="{reverse("permits:track")}">Lacak permohonan</a>' in page
 
 
 # --- A permit type ------------------------------------------------------------------------------
