@@ -91,6 +91,17 @@ def test_officers_cannot_use_the_applicant_pages(name, client, fajar):
     assert "Petugas tidak dapat mengajukan" in html(response)
 
 
+def test_officers_read_applications_on_their_own_pages_not_the_applicants(client, siti, city, fajar):
+    application = submitted(siti, city, "siup")
+    client.force_login(fajar)
+
+    for name in ("permits:detail", "permits:withdraw", "permits:survey", "permits:certificate"):
+        assert client.get(reverse(name, args=[application.registration_number])).status_code == 403, name
+    assert client.post(reverse("permits:withdraw", args=[application.registration_number])).status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
 def test_an_officer_cannot_apply(client, fajar):
     client.force_login(fajar)
 
