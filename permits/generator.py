@@ -5,8 +5,8 @@ What the data looks like, so benchmark figures and demo screens mean something:
 - the city's online permit types, weighted the way a DPMPTSP sees them (business permits — SIUP,
   IUMK — most, then crowd permits, building approvals, billboards, practice permits, …), applied
   for as a person or for the applicant's company as each type allows;
-- submitted over the last Y years, growing as the service gets known, mostly on working days and
-  in office hours; a few drafts started and never submitted;
+- submitted over the last Y years (or D days), growing as the service gets known over spans of a year
+  or more, mostly on working days and in office hours; a few drafts started and never submitted;
 - the workflow played forward from each submission through the type's own steps with realistic
   delays on the city's working calendar (officers claim and finish steps in working hours, each
   step's time scaled to its deadline, some late): old applications are mostly issued, some were
@@ -254,12 +254,18 @@ class GenerationResult:
     seconds: float = 0.0
 
 
-def generate_applications(city, count, *, seed=None, years=3, now=None, batch_size=BATCH_SIZE, progress=None):
-    """Add `count` permit applications to `city`; returns a GenerationResult. `progress(done, count)` per batch."""
+def generate_applications(
+    city, count, *, seed=None, years=3, days=None, now=None, batch_size=BATCH_SIZE, progress=None
+):
+    """Add `count` permit applications to `city`, submitted over the last `years` years (or `days` days, if
+    given); returns a GenerationResult. `progress(done, count)` is called per batch."""
     if count < 1:
         raise ValueError("count must be at least 1")
     if years < 1:
         raise ValueError("years must be at least 1")
+    if days is not None and days < 1:
+        raise ValueError("days must be at least 1")
+    span = days or 365 * years
     started = time.monotonic()
     rng = random.Random(seed)
     # Whole seconds throughout: the working-time arithmetic below is then exact.
@@ -270,7 +276,7 @@ def generate_applications(city, count, *, seed=None, years=3, now=None, batch_si
     )
     if not types:
         raise ValueError(f"{city.name} belum punya jenis izin daring: muat profil kotanya dulu (load_city).")
-    joined_from = now - timedelta(days=365 * years)
+    joined_from = now - timedelta(days=span)
     with transaction.atomic():
         # Their own random streams: whether the citizens and companies exist already must not change the story.
         citizens_rng, companies_rng = random.Random(rng.random()), random.Random(rng.random())
@@ -278,11 +284,11 @@ def generate_applications(city, count, *, seed=None, years=3, now=None, batch_si
         companies, result.companies_created = _companies(city, pool, joined_from, companies_rng)
         staff, result.officers_created = _staff(city, types)
     result.citizens_created, result.citizens_reused = created, len(pool) - created
-    days = _days(city, years, now)
-    moments = _submission_moments(city, days, count, now, rng)
+    calendar_days = _days(city, span, now)
+    moments = _submission_moments(city, calendar_days, count, now, rng)
     drafts = [rng.random() < DRAFT_SHARE for _ in moments]
     numbers = _reserve_numbers(city, moments, drafts)
-    plan = _CityPlan(city, rng, now, types, pool, companies, staff, days[0])
+    plan = _CityPlan(city, rng, now, types, pool, companies, staff, calendar_days[0])
     writer = _PipelinedWriter() if _may_pipeline() else _InlineWriter()
     try:
         for offset in range(0, count, batch_size):
@@ -369,10 +375,10 @@ def _staff(city, types):
 # --- When applications come in ---------------------------------------------------------------
 
 
-def _days(city, years, now):
-    """The city's calendar days of the last `years` years, oldest first, today included."""
+def _days(city, span, now):
+    """The city's last `span` calendar days, oldest first, today included."""
     today = now.astimezone(city.zone).date()
-    return [today - timedelta(days=n) for n in range(365 * years - 1, -1, -1)]
+    return [today - timedelta(days=n) for n in range(span - 1, -1, -1)]
 
 
 def _submission_moments(city, days, count, now, rng):
@@ -381,7 +387,8 @@ def _submission_moments(city, days, count, now, rng):
     holidays = set(city.holidays.values_list("date", flat=True))
     weights = []
     for position, day in enumerate(days):
-        growth = 0.3 + 0.7 * position / len(days)
+        # Over a year or more the service gets known; a shorter span is as busy as the service is now.
+        growth = 0.3 + 0.7 * position / len(days) if len(days) >= 365 else 1.0
         weekday = 6 if day in holidays else day.weekday()
         weights.append(growth * WEEKDAY_FACTORS[weekday])
     day_totals = list(accumulate(weights))

@@ -334,6 +334,14 @@ def test_running_again_adds_n_more_continuing_the_numbers_and_reusing_citizens(c
         assert serials == list(range(1, counter.last + 1))
 
 
+def test_a_span_of_days_is_as_busy_every_week_as_now(city):
+    generate_applications(city, 700, seed=9, days=14, now=NOW)
+    submitted = list(Application.objects.values_list("created_at", "submitted_at"))
+    assert all(NOW - timedelta(days=15) < (moment or created) <= NOW for created, moment in submitted)
+    first_week = sum(moment is not None and moment < NOW - timedelta(days=7) for _, moment in submitted)
+    assert 0.35 < first_week / len(submitted) < 0.65  # no growth within a short span
+
+
 def test_the_same_seed_tells_the_same_story(city):
     generate_applications(city, 300, seed=5, now=NOW)
     generate_applications(city, 300, seed=5, now=NOW)
@@ -394,6 +402,7 @@ def test_the_command_reports_what_it_made_and_says_there_is_no_audit_trail(city)
     [
         (["0", "--force"], "paling sedikit 1"),
         (["10", "--years", "0", "--force"], "--years"),
+        (["10", "--days", "0", "--force"], "--days"),
         (["10"], "DEBUG mati"),
     ],
 )

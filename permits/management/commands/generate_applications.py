@@ -25,10 +25,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--years", type=int, default=3, help="rentang waktu pengajuan ke belakang (bawaan: 3 tahun)"
         )
+        parser.add_argument(
+            "--days", type=int, default=None, help="rentang waktu pengajuan dalam hari (menggantikan --years)"
+        )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"permohonan per batch ({BATCH_SIZE})")
         parser.add_argument("--force", action="store_true", help="jalankan juga bila DEBUG mati (bukan untuk produksi)")
 
-    def handle(self, *args, count, seed, years, batch_size, force, **options):
+    def handle(self, *args, count, seed, years, days, batch_size, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG mati: data permohonan contoh tidak dibuat di server produksi. "
@@ -38,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError("Jumlah permohonan harus paling sedikit 1.")
         if years < 1:
             raise CommandError("--years harus paling sedikit 1.")
+        if days is not None and days < 1:
+            raise CommandError("--days harus paling sedikit 1.")
         if batch_size < 1:
             raise CommandError("--batch-size harus paling sedikit 1.")
         forget_current_city()
@@ -46,7 +51,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Profil kota '{settings.CITY}' belum dimuat. Jalankan dulu: manage.py load_city {settings.CITY}"
             )
-        self.stdout.write(_dots(f"Membuat {count:,} permohonan izin untuk {city.name} ({years} tahun terakhir)…"))
+        span = f"{days} hari terakhir" if days else f"{years} tahun terakhir"
+        self.stdout.write(_dots(f"Membuat {count:,} permohonan izin untuk {city.name} ({span})…"))
         step = max(count // 10, batch_size)
 
         def progress(done, total):
@@ -55,7 +61,7 @@ class Command(BaseCommand):
 
         try:
             result = generate_applications(
-                city, count, seed=seed, years=years, batch_size=batch_size, progress=progress
+                city, count, seed=seed, years=years, days=days, batch_size=batch_size, progress=progress
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
