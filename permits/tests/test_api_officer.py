@@ -102,6 +102,19 @@ def test_the_inspektorat_reads_every_queue_and_case_but_acts_on_none(siup, irma)
     assert error(response)["message"] == "Inspektorat hanya dapat membaca, tidak mengubah."
 
 
+def test_the_command_center_sees_who_holds_each_permit_but_acts_on_none(siup, fajar, bayu):
+    actions.do_claim(fajar, siup)
+
+    listed = api(bayu).get("/api/v1/permits/officer/queue").json()["results"]
+
+    assert [(item["number"], item["holder"]["full_name"]) for item in listed] == [
+        (siup.registration_number, "Fajar Nugroho")
+    ]
+    assert act(bayu, siup, "forward").status_code == 403
+    siup.refresh_from_db()
+    assert siup.step_index == 0
+
+
 # --- the case file ----------------------------------------------------------------------------
 
 
