@@ -53,6 +53,15 @@ def _private(response):
     return response
 
 
+def pdf_response(certificate):
+    """The certificate as a PDF download, for the views of the service that issued it (after their own
+    permission check): never cached, named after its number."""
+    response = HttpResponse(actions.render_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number.replace("/", "-")}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_safe
 def verification_form(request):
     if "nomor" not in request.GET:

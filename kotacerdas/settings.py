@@ -201,7 +201,7 @@ CERTIFICATE_KEY = certificate_key_from_environment(
 # and the largest document an applicant may upload.
 KC_PAYMENT_BACKEND = env_str("KC_PAYMENT_BACKEND", "permits.payments.ManualTransferBackend")
 KC_PAYMENT_ACCOUNT = env_str("KC_PAYMENT_ACCOUNT", "")
-PERMIT_DOCUMENT_MAX_BYTES = env_int("KC_PERMIT_DOCUMENT_MAX_MB", 10, minimum=1) * 1_000_000
+PERMIT_DOCUMENT_MAX_BYTES = env_int("KC_PERMIT_DOCUMENT_MAX_MB", 20, minimum=1) * 1_000_000
 
 # --- API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

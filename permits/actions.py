@@ -776,20 +776,26 @@ def do_claim(actor, application):
     return application
 
 
+def check_assigner(user, application):
+    """Who may hand the current step to a colleague: its holder (or, while nobody holds it, any officer of
+    the step), and always the head of the step's OPD."""
+    step = application.current_step
+    if step is not None and user.is_authenticated and user.role == Role.HEAD and user.opd_id == step["opd_id"]:
+        access_application(user, application)
+        if application.status not in QUEUE_STATUSES:
+            raise IllegalMove(f"Permohonan berstatus '{application.get_status_display()}' tidak dapat ditugaskan.")
+    else:
+        check_step_actor(user, application)
+
+
 def do_assign(actor, application, officer):
     """Give the current step to a colleague with the step's role in the step's OPD.
 
     The holder (or, while nobody holds it, any officer of the step) may hand it on; the head of the
     step's OPD may always reassign.
     """
+    check_assigner(actor, application)
     step = application.current_step
-    is_head = step is not None and actor.is_authenticated and actor.role == Role.HEAD and actor.opd_id == step["opd_id"]
-    if is_head:
-        access_application(actor, application)
-        if application.status not in QUEUE_STATUSES:
-            raise IllegalMove(f"Permohonan berstatus '{application.get_status_display()}' tidak dapat ditugaskan.")
-    else:
-        check_step_actor(actor, application)
     if not (
         officer.is_active and officer.is_officer and officer.opd_id == step["opd_id"] and officer.role == step["role"]
     ):
@@ -1227,14 +1233,28 @@ def do_reject_payment(actor, payment, reason):
     return payment
 
 
-def do_revoke(actor, application, reason):
-    """The head of the issuing OPD revokes an issued permit; its certificate then verifies as revoked."""
-    access_application(actor, application)
-    _refuse_inspektorat(actor)
-    if not (actor.role == Role.HEAD and actor.opd_id == application.permit_type.issuing_opd_id):
+def access_certificate(user, application):
+    """The application's certificate, for whoever may see the application (a revoked one too: its QR code then
+    verifies as revoked); 404 before it is issued."""
+    access_application(user, application)
+    if application.certificate is None:
+        raise Http404("Sertifikat izin ini belum terbit.")
+    return application.certificate
+
+
+def check_revoker(user, application):
+    """Only the head of the issuing OPD revokes, and only an issued permit."""
+    access_application(user, application)
+    _refuse_inspektorat(user)
+    if not (user.role == Role.HEAD and user.opd_id == application.permit_type.issuing_opd_id):
         raise PermissionDenied(f"Izin hanya dapat dicabut oleh Kepala {application.permit_type.issuing_opd}.")
     if application.status != Status.ISSUED:
         raise IllegalMove("Hanya izin yang sudah terbit yang dapat dicabut.")
+
+
+def do_revoke(actor, application, reason):
+    """The head of the issuing OPD revokes an issued permit; its certificate then verifies as revoked."""
+    check_revoker(actor, application)
     reason = _required(reason, "Alasan pencabutan wajib diisi.")
     with transaction.atomic():
         do_revoke_certificate(actor, application.certificate, reason)

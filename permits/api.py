@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -25,12 +25,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certificates.actions import IllegalMove as CertificateIllegalMove
-from certificates.actions import render_pdf
+from certificates.views import pdf_response
 from cities.models import current_city_or_404
 from core.api import Conflict
 from core.pagination import keyset_page
 from permits import actions
-from permits.models import Application, Company, Document, Payment, StepPhoto
+from permits.models import Application, Company, Document, StepPhoto
 from permits.queries import queue_page, step_clocks, work_queue
 from permits.serializers import (
     APPLICATION_RELATED,
@@ -506,14 +506,7 @@ class CertificateView(PermitView):
     )
     def get(self, request, pk):
         application = _application(request.user, pk)
-        certificate = application.certificate
-        if certificate is None:
-            raise Http404("Sertifikat izin ini belum terbit.")
-        response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
-        filename = certificate.number.replace("/", "-")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(actions.access_certificate(request.user, application))
 
 
 class SurveyView(PermitView):
@@ -584,7 +577,7 @@ def _payment(user, application, payment_id):
         if payment is None:
             raise ValidationError({"payment": ["Pembayaran ini tidak ada pada permohonan ini."]})
         return payment
-    payment = application.payments.filter(status=Payment.Status.PENDING).first()
+    payment = application.pending_payment()
     if payment is None:
         raise actions.IllegalMove("Tidak ada pembayaran yang menunggu konfirmasi pada permohonan ini.")
     return payment

@@ -1,30 +1,16 @@
 """e-Perizinan routes under /api/v1/permits/ (fixed words before `<pk>` or `<number>`)."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+import permits.converters  # noqa: F401 (registers the converters below)
 from permits import api
-
-
-class RegistrationNumberConverter:
-    """A registration number (REG-2026-000123, any case): nothing shaped like a NIK can travel in its place."""
-
-    regex = "[Rr][Ee][Gg]-[0-9]{4}-[0-9]{6,}"
-
-    def to_python(self, value):
-        return value.upper()
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(RegistrationNumberConverter, "registration_number")
 
 APPLICATION = "permits/applications/<int:pk>"
 OFFICER_APPLICATION = "permits/officer/applications/<registration_number:number>"
 
 urlpatterns = [
     path("permits/types", api.PermitTypeListView.as_view(), name="api-permit-types"),
-    path("permits/types/<slug:code>", api.PermitTypeDetailView.as_view(), name="api-permit-type"),
+    path("permits/types/<permit_code:code>", api.PermitTypeDetailView.as_view(), name="api-permit-type"),
     path("permits/tracking/<registration_number:number>", api.TrackingView.as_view(), name="api-permit-tracking"),
     path("permits/companies", api.CompanyListView.as_view(), name="api-permit-companies"),
     path("permits/companies/<int:pk>", api.CompanyDetailView.as_view(), name="api-permit-company"),
@@ -33,9 +19,13 @@ urlpatterns = [
     path("permits/applications", api.ApplicationListView.as_view(), name="api-permit-applications"),
     path(APPLICATION, api.ApplicationDetailView.as_view(), name="api-permit-application"),
     path(f"{APPLICATION}/documents", api.AttachmentListView.as_view(), name="api-permit-attachments"),
-    path(f"{APPLICATION}/documents/<slug:requirement>", api.AttachmentView.as_view(), name="api-permit-attachment"),
     path(
-        f"{APPLICATION}/documents/<slug:requirement>/file",
+        f"{APPLICATION}/documents/<requirement_code:requirement>",
+        api.AttachmentView.as_view(),
+        name="api-permit-attachment",
+    ),
+    path(
+        f"{APPLICATION}/documents/<requirement_code:requirement>/file",
         api.AttachmentFileView.as_view(),
         name="api-permit-attachment-file",
     ),

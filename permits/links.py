@@ -1,36 +1,31 @@
-"""Where e-Perizinan's pages live, for links in notifications, deadline clocks and "my cases".
-
-The web pages (permits/urls.py, built with the views) are routed at exactly these paths; these functions
-are the one place that spells them out, so messages already sent keep working when the views change.
-"""
+"""Where e-Perizinan's pages live, for links in notifications, deadline clocks and "my cases"."""
 
 from django.conf import settings
-
-BASE = "/izin/"
+from django.urls import reverse
 
 
 def applicant_url(application):
     """The applicant's page of their application (a draft by its id, otherwise by its registration number)."""
     if application.registration_number:
-        return f"{BASE}saya/{application.registration_number}/"
-    return f"{BASE}saya/draf/{application.pk}/"
+        return reverse("permits:detail", args=[application.registration_number])
+    return reverse("permits:draft", args=[application.pk])
 
 
 def officer_url(application):
-    return f"{BASE}petugas/{application.registration_number}/"
+    return reverse("permits_officer:detail", args=[application.registration_number])
 
 
 def certificate_url(application):
     """The applicant's download of their permit's PDF certificate."""
-    return f"{applicant_url(application)}sertifikat.pdf"
+    return reverse("permits:certificate", args=[application.registration_number])
 
 
 def survey_url(application):
-    return f"{applicant_url(application)}survei/"
+    return reverse("permits:survey", args=[application.registration_number])
 
 
 def tracking_url(number):
-    return f"{BASE}lacak/?nomor={number}"
+    return f"{reverse('permits:track')}?nomor={number}"
 
 
 def absolute(path):

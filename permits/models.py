@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from permits.catalogue import check_definition
+from permits.converters import PERMIT_CODE
 from permits.fees import compute_fee, describe_fee
 
 SHORT_NAME = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
@@ -29,6 +30,10 @@ class ApplicantKind(models.TextChoices):
     PERSON = "person", "Perorangan"
     COMPANY = "company", "Badan usaha"
     BOTH = "both", "Perorangan atau badan usaha"
+
+
+# Fixed pages under /izin/ (permits/urls.py): a permit type with one of these codes would be hidden behind them.
+RESERVED_CODES = {"saya", "lacak", "skm"}
 
 
 class PermitType(models.Model):
@@ -74,6 +79,12 @@ class PermitType(models.Model):
 
     def clean(self):
         errors = {}
+        if not re.fullmatch(PERMIT_CODE, self.code or ""):
+            errors["code"] = [
+                "Kode jenis izin: huruf kecil, angka dan tanda minus, diawali huruf (mis. siup, sip-dokter)."
+            ]
+        elif self.code in RESERVED_CODES:
+            errors["code"] = [f"Kode '{self.code}' dipakai alamat halaman /izin/{self.code}/; pilih kode lain."]
         if self.short_name and not SHORT_NAME.fullmatch(self.short_name):
             errors["short_name"] = ["Singkatan hanya huruf besar, angka dan tanda minus (mis. SIUP, SIP-DOKTER)."]
         for name in ("issuing_opd", "technical_opd"):
@@ -340,6 +351,12 @@ class Application(models.Model):
                 name="application_queue_idx",
                 condition=Q(status__in=sorted(QUEUE_STATUSES)),
             ),
+            # The city-wide queue the Inspektorat and the Command Center read, nearest deadline first.
+            models.Index(
+                fields=["city", "due_at", "id"],
+                name="application_city_queue_idx",
+                condition=Q(status__in=sorted(QUEUE_STATUSES)),
+            ),
             models.Index(
                 fields=["holder", "due_at", "id"],
                 name="application_holder_idx",
@@ -389,6 +406,10 @@ class Application(models.Model):
     def outstanding_fee(self):
         """The retribusi still to pay: the fee until a payment of it is confirmed."""
         return self.fee_amount if not self.payments.filter(status=Payment.Status.PAID).exists() else 0
+
+    def pending_payment(self):
+        """The payment recorded by the applicant and waiting for an officer's confirmation, or None."""
+        return self.payments.filter(status=Payment.Status.PENDING).first()
 
 
 class ApplicationDocument(models.Model):

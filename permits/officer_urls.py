@@ -1,7 +1,6 @@
 """Officer pages of e-Perizinan: the work queue and an application's file under /petugas/izin/.
 
-Included at the site root from kotacerdas/urls.py. The last route keeps the links permits.links.officer_url()
-has put into messages and deadline clocks (/izin/petugas/<number>/) leading to the file.
+Included at the site root from kotacerdas/urls.py.
 """
 
 from django.urls import path
@@ -17,5 +16,4 @@ urlpatterns = [
     path("petugas/izin/<str:number>/foto/<int:photo_id>/", officer.survey_photo, name="survey_photo"),
     path("petugas/izin/<str:number>/sertifikat.pdf", officer.certificate, name="certificate"),
     path("petugas/izin/<str:number>/<slug:action>/", officer.act, name="act"),
-    path("izin/petugas/<str:number>/", officer.legacy_detail, name="legacy_detail"),
 ]

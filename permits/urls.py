@@ -7,6 +7,7 @@ Fixed paths come before /izin/<code>/, so "lacak", "skm" and "saya" are never re
 
 from django.urls import path
 
+import permits.converters  # noqa: F401 (registers <permit_code:…>)
 from permits.views import applicant, public
 
 app_name = "permits"
@@ -32,6 +33,6 @@ urlpatterns = [
     path("saya/<str:number>/sertifikat.pdf", applicant.certificate, name="certificate"),
     path("saya/<str:number>/survei/", applicant.survey, name="survey"),
     # --- a permit type, and applying for it ---
-    path("<slug:code>/", public.type_detail, name="type"),
-    path("<slug:code>/ajukan/", applicant.apply, name="apply"),
+    path("<permit_code:code>/", public.type_detail, name="type"),
+    path("<permit_code:code>/ajukan/", applicant.apply, name="apply"),
 ]

@@ -11,14 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.events import history, public_timeline
-from certificates.actions import render_pdf
 from certificates.dates import verification_url
+from certificates.views import pdf_response
 from cities.models import current_city_or_404
 from core.pagination import keyset_page
 from deadlines import clock
@@ -579,13 +579,7 @@ def withdraw(request, number):
 def certificate(request, number):
     """The permit's signed certificate as PDF (a revoked one too: its QR code then verifies as revoked)."""
     application = _own_application(request.user, number)
-    if application.certificate is None:
-        raise Http404("Sertifikat izin ini belum terbit.")
-    response = HttpResponse(render_pdf(application.certificate), content_type="application/pdf")
-    filename = application.certificate.number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(actions.access_certificate(request.user, application))
 
 
 @login_required
@@ -687,7 +681,7 @@ def companies(request):
 def _safe_next(request):
     """Back to the draft the applicant came from (only a path of this site's permit pages)."""
     target = request.GET.get("kembali", "")
-    return target.startswith(links.BASE) and "//" not in target and "\\" not in target
+    return target.startswith(reverse("permits:catalogue")) and "//" not in target and "\\" not in target
 
 
 @login_required

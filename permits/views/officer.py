@@ -13,23 +13,23 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_action_errors
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.permissions import SEES_ALL
 from audit.events import history
-from certificates.actions import render_pdf
+from certificates.views import pdf_response
 from cities.models import current_city
 from deadlines.models import Deadline
 from permits import actions, queries
 from permits import officer_forms as f
 from permits.actions import IllegalMove
 from permits.fees import rupiah
-from permits.models import QUEUE_STATUSES, STEP_STATUSES, Application, Payment, Status, StepPhoto
+from permits.models import STEP_STATUSES, Application, Status, StepPhoto
 
 PAGE_SIZE = 50
 FILTERS = {
@@ -147,48 +147,24 @@ def may_claim(user, application):
     return application.holder_id is None and _passes(actions.check_step_actor, user, application, holder_only=False)
 
 
-def head_of_step(user, application):
-    # Mirrors do_assign(): the head of the step's OPD may always reassign (actions has no check for it).
-    step = application.current_step
-    return step is not None and user.role == Role.HEAD and user.opd_id == step["opd_id"]
-
-
-def check_assigner(user, application):
-    if head_of_step(user, application):
-        actions.access_application(user, application)
-        if application.status not in QUEUE_STATUSES:
-            raise IllegalMove(f"Permohonan berstatus '{application.get_status_display()}' tidak dapat ditugaskan.")
-    else:
-        actions.check_step_actor(user, application)
-
-
 def may_assign(user, application):
-    return _passes(check_assigner, user, application) and f.colleagues_for(application, user).exists()
+    return _passes(actions.check_assigner, user, application) and f.colleagues_for(application, user).exists()
 
 
 def may_reject(user, application):
     return _passes(actions.check_step_actor, user, application, statuses=STEP_STATUSES)
 
 
-def pending_payment(application):
-    return application.payments.filter(status=Payment.Status.PENDING).first()
-
-
 def may_handle_payment(user, application):
     return (
         application.status == Status.APPROVED
-        and pending_payment(application) is not None
+        and application.pending_payment() is not None
         and _passes(actions.check_payment_officer, user, application)
     )
 
 
 def may_revoke(user, application):
-    # Mirrors do_revoke(): the head of the issuing OPD (actions has no check for it).
-    return (
-        application.status == Status.ISSUED
-        and user.role == Role.HEAD
-        and user.opd_id == application.permit_type.issuing_opd_id
-    )
+    return _passes(actions.check_revoker, user, application)
 
 
 def run_claim(user, application, data):
@@ -313,7 +289,7 @@ ACTIONS = {
         run=run_assign,
         done="Langkah ini telah ditugaskan.",
         offered=may_assign,
-        check=check_assigner,
+        check=actions.check_assigner,
     ),
     "tolak": OfficerAction(
         title="Tolak permohonan",
@@ -359,7 +335,7 @@ ACTIONS = {
 def action_form(slug, application, user, *args):
     form = ACTIONS[slug].form(*args, application=application, user=user, auto_id=f"id_{slug}_%s")
     if not args and isinstance(form, f.PaymentForm):
-        payment = pending_payment(application)
+        payment = application.pending_payment()
         form.initial["payment"] = payment.pk if payment else None
     return form
 
@@ -485,13 +461,6 @@ def detail(request, number):
 
 
 @login_required
-def legacy_detail(request, number):
-    """Links already sent in messages and deadline clocks (permits.links.officer_url) lead to the file."""
-    require_officer(request.user)
-    return redirect("permits_officer:detail", number=number)
-
-
-@login_required
 @require_POST
 def act(request, number, action):
     if action not in ACTIONS:
@@ -573,8 +542,4 @@ def survey_photo(request, number, photo_id):
 def certificate(request, number):
     """The issued permit's signed certificate as PDF, for the officers who may see the application."""
     application = application_for_officer(request.user, number)
-    if application.certificate is None:
-        raise Http404("Permohonan ini belum memiliki sertifikat.")
-    response = HttpResponse(render_pdf(application.certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{application.registration_number}-sertifikat.pdf"'
-    return _private(response)
+    return pdf_response(actions.access_certificate(request.user, application))
