@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # services
     "reports",
     "permits",
+    "clinics",
     # pages
     "portal",
 ]
@@ -202,6 +203,17 @@ CERTIFICATE_KEY = certificate_key_from_environment(
 KC_PAYMENT_BACKEND = env_str("KC_PAYMENT_BACKEND", "permits.payments.ManualTransferBackend")
 KC_PAYMENT_ACCOUNT = env_str("KC_PAYMENT_ACCOUNT", "")
 PERMIT_DOCUMENT_MAX_BYTES = env_int("KC_PERMIT_DOCUMENT_MAX_MB", 20, minimum=1) * 1_000_000
+
+# e-Dokter: how far ahead citizens book, the cut-off for cancelling or rescheduling, the SMS reminder
+# (sent the day before, from this hour in the city's time zone), and the no-show rule: NO_SHOW_LIMIT
+# no-shows within NO_SHOW_WINDOW_DAYS block online booking for NO_SHOW_BLOCK_DAYS after the last one.
+CLINIC_BOOKING_DAYS_AHEAD = env_int("KC_CLINIC_BOOKING_DAYS_AHEAD", 14, minimum=1)
+CLINIC_CANCEL_CUTOFF_HOURS = env_int("KC_CLINIC_CANCEL_CUTOFF_HOURS", 2, minimum=0)
+CLINIC_REMINDER_HOUR = env_int("KC_CLINIC_REMINDER_HOUR", 8, minimum=0)
+CLINIC_NO_SHOW_LIMIT = env_int("KC_CLINIC_NO_SHOW_LIMIT", 3, minimum=1)
+CLINIC_NO_SHOW_WINDOW_DAYS = env_int("KC_CLINIC_NO_SHOW_WINDOW_DAYS", 90, minimum=1)
+CLINIC_NO_SHOW_BLOCK_DAYS = env_int("KC_CLINIC_NO_SHOW_BLOCK_DAYS", 30, minimum=1)
+CLINIC_SESSION_DAYS_AHEAD = env_int("KC_CLINIC_SESSION_DAYS_AHEAD", 28, minimum=1)
 
 # --- API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
