@@ -26,6 +26,9 @@ SCHEDULE = [
     ("deadlines.scan", timedelta(minutes=1), "deadlines.tasks.scan_deadlines"),
     ("notifications.sweep", timedelta(minutes=1), "notifications.tasks.deliver_due_notifications"),
     ("reports.close_resolved", timedelta(minutes=15), "reports.tasks.close_resolved_reports"),
+    ("clinics.materialize_sessions", timedelta(days=1), "clinics.tasks.materialize_upcoming_sessions"),
+    ("clinics.no_shows", timedelta(minutes=5), "clinics.tasks.mark_no_shows"),
+    ("clinics.reminders", timedelta(minutes=30), "clinics.tasks.send_reminders"),
 ]
 
 TICK_JOBS = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
-DOMAIN_APPS = ["reports", "permits"]
+DOMAIN_APPS = ["reports", "permits", "clinics"]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD_DEFAULT, load_demo_users
 from cities.models import current_city, forget_current_city
+from clinics.demo import load_demo_clinics
 from permits.demo import load_demo_permits
 from reports.demo import load_demo_reports
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Buat atau perbarui pengguna demo kota saat ini (warga, petugas dan kepala tiap OPD, Inspektorat, "
         "operator Command Center, perencana Bappeda, TAPD, petugas RSUD, admin kota) dan laporan contoh "
-        "e-Masyarakat serta permohonan izin contoh e-Perizinan bila kota punya data contohnya. Kata sandi semua "
+        "e-Masyarakat, permohonan izin contoh e-Perizinan bila kota punya data contohnya, serta sesi praktik "
+        "dan pendaftaran contoh e-Dokter. Kata sandi semua "
         f"pengguna demo diambil dari KC_DEMO_PASSWORD (bawaan: {DEMO_PASSWORD_DEFAULT}). "
         "Hanya berjalan bila DEBUG aktif, kecuali dengan --force."
     )
@@ -45,6 +47,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Laporan demo e-Masyarakat: {filed} dibuat, {existing} sudah ada.")
         filed, existing = load_demo_permits(city)
         self.stdout.write(f"Permohonan demo e-Perizinan: {filed} dibuat, {existing} sudah ada.")
+        sessions, booked = load_demo_clinics(city)
+        self.stdout.write(
+            f"e-Dokter: {sessions} sesi praktik dibuat untuk 4 minggu ke depan, {booked} pendaftaran demo."
+        )
 
     @staticmethod
     def _table(logins):
