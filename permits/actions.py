@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -297,6 +297,145 @@ def do_upload_document(user, upload, *, name=""):
     return document
 
 
+# --- Deleting documents and companies ---------------------------------------------------------
+#
+# An application that is no longer a draft keeps what it was submitted with: its documents are the evidence
+# the officers decided on, and its company is who the permit is for. Drafts let go of them.
+
+MAX_LISTED_NUMBERS = 3
+
+
+def _numbers(applications):
+    """'REG-2026-000001, REG-2026-000002 dan 3 lainnya'."""
+    numbers = sorted({a.registration_number for a in applications})
+    listed = ", ".join(numbers[:MAX_LISTED_NUMBERS])
+    rest = len(numbers) - MAX_LISTED_NUMBERS
+    return f"{listed} dan {rest} lainnya" if rest > 0 else listed
+
+
+def _unique_drafts(applications):
+    return sorted({a.pk: a for a in applications if a.status == Status.DRAFT}.values(), key=lambda a: a.pk)
+
+
+def document_library(user):
+    """The user's documents, newest first, each with `uses` (the applications it is attached to) and `evidence`
+    (how many of those were submitted: while there are any it cannot be deleted)."""
+    return Document.objects.filter(owner_id=user.pk).annotate(
+        uses=Count("attachments__application", distinct=True),
+        evidence=Count(
+            "attachments__application", filter=~Q(attachments__application__status=Status.DRAFT), distinct=True
+        ),
+    )
+
+
+def check_delete_document(user, document):
+    """Only its owner deletes a document, and not while a submitted application holds it as evidence.
+
+    Returns the owner's drafts it would be taken off (it stays in none of them)."""
+    _check_citizen(user)
+    if document.owner_id != user.pk:
+        raise Http404("Dokumen tidak ditemukan di antara dokumen Anda.")
+    applications = [
+        attachment.application
+        for attachment in ApplicationDocument.objects.filter(document_id=document.pk).select_related(
+            "application__permit_type"
+        )
+    ]
+    submitted = [a for a in applications if a.status != Status.DRAFT]
+    if submitted:
+        raise IllegalMove(
+            f"Dokumen '{document.name}' tidak dapat dihapus: dokumen ini dilampirkan pada permohonan "
+            f"{_numbers(submitted)} yang sudah diajukan dan disimpan sebagai bukti permohonan itu."
+        )
+    return _unique_drafts(applications)
+
+
+def do_delete_document(user, document):
+    """Delete one of the user's documents (and its file), taking it off their drafts first.
+
+    Refused (IllegalMove) while it is attached to an application that is no longer a draft. The drafts it is
+    attached to are locked as a submission locks them, so a draft cannot be submitted without it meanwhile.
+    Returns the drafts it was taken off.
+    """
+    check_delete_document(user, document)
+    try:
+        with transaction.atomic():
+            locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+            if locked is None:
+                raise Http404("Dokumen tidak ditemukan di antara dokumen Anda.")
+            attached = list(
+                ApplicationDocument.objects.filter(document_id=locked.pk).values_list("application_id", flat=True)
+            )
+            list(Application.objects.select_for_update().filter(pk__in=attached).order_by("pk"))
+            drafts = check_delete_document(user, locked)  # again, under the locks
+            ApplicationDocument.objects.filter(document_id=locked.pk).delete()
+            Application.objects.filter(pk__in=[d.pk for d in drafts]).update(updated_at=timezone.now())
+            storage, name = locked.file.storage, locked.file.name
+            locked.delete()
+            transaction.on_commit(lambda: storage.delete(name) if name else None)
+    except IntegrityError:
+        # Attached to an application at the very same moment (the database refused to lose the reference).
+        raise IllegalMove(
+            f"Dokumen '{document.name}' baru saja dilampirkan pada permohonan. Muat ulang halaman lalu periksa lagi."
+        ) from None
+    return drafts
+
+
+def company_list(user):
+    """The user's companies, each with `uses` (the applications naming it) and `evidence` (how many of those
+    were submitted: while there are any it cannot be deleted)."""
+    return Company.objects.filter(owner_id=user.pk).annotate(
+        uses=Count("applications", distinct=True),
+        evidence=Count("applications", filter=~Q(applications__status=Status.DRAFT), distinct=True),
+    )
+
+
+def check_delete_company(user, company):
+    """Only its owner deletes a company, and not while an application that is no longer a draft names it.
+
+    Returns the owner's drafts that name it (they are then applications of the owner as a person)."""
+    _check_citizen(user)
+    if company.owner_id != user.pk:
+        raise Http404("Badan usaha tidak ditemukan di antara badan usaha Anda.")
+    applications = list(Application.objects.filter(company_id=company.pk).select_related("permit_type"))
+    submitted = [a for a in applications if a.status != Status.DRAFT]
+    if submitted:
+        raise IllegalMove(
+            f"{company.name} tidak dapat dihapus: badan usaha ini tercantum pada permohonan {_numbers(submitted)} "
+            "yang sudah diajukan, dan datanya disimpan bersama permohonan itu."
+        )
+    return _unique_drafts(applications)
+
+
+def do_delete_company(user, company):
+    """Delete one of the user's companies; refused (IllegalMove) while a submitted application names it.
+
+    Drafts for it become drafts of the owner as a person, without the documents only a company attaches (as
+    when the applicant switches in the draft itself); a permit only a company may apply for then asks for
+    another company before it can be submitted. Returns those drafts.
+    """
+    check_delete_company(user, company)
+    try:
+        with transaction.atomic():
+            locked = Company.objects.select_for_update().filter(pk=company.pk).first()
+            if locked is None:
+                raise Http404("Badan usaha tidak ditemukan di antara badan usaha Anda.")
+            list(Application.objects.select_for_update().filter(company_id=locked.pk).order_by("pk"))
+            drafts = check_delete_company(user, locked)  # again, under the locks
+            now = timezone.now()
+            for application in drafts:
+                Application.objects.filter(pk=application.pk).update(company=None, updated_at=now)
+                applies = {doc["code"] for doc in application.permit_type.documents_for(ApplicantKind.PERSON)}
+                application.attachments.exclude(requirement__in=applies).delete()
+                application.company, application.updated_at = None, now
+            locked.delete()
+    except IntegrityError:
+        raise IllegalMove(
+            f"{company.name} baru saja dipakai pada permohonan. Muat ulang halaman lalu periksa lagi."
+        ) from None
+    return drafts
+
+
 def check_may_apply(user, permit_type, company):
     """A citizen, for an active online permit type, as a person or for their own company as the type allows."""
     _check_citizen(user)
@@ -467,7 +606,9 @@ def do_detach_document(user, application, requirement):
     check_applicant(user, application)
     if application.status != Status.DRAFT:
         raise IllegalMove("Lampiran hanya dapat dilepas dari draf.")
-    application.attachments.filter(requirement=requirement).delete()
+    with transaction.atomic():
+        _lock(application)  # not while the draft is being submitted: a submitted application keeps its documents
+        application.attachments.filter(requirement=requirement).delete()
 
 
 def check_complete(application):
@@ -507,12 +648,15 @@ def do_submit(user, application):
     if application.status != Status.DRAFT:
         raise IllegalMove("Permohonan ini sudah diajukan.")
     permit_type = application.permit_type
-    check_may_apply(user, permit_type, application.company)
-    check_complete(application)
-    fee = permit_type.compute_fee(application.form_data)
-    now = timezone.now()
     with transaction.atomic():
+        # Checked under the draft's lock, with its answers and company as they are now: deleting a document or
+        # a company (which lock the drafts that use them) cannot slip in between the check and the submission.
         _lock(application)
+        application.refresh_from_db(fields=["company", "form_data"])
+        check_may_apply(user, permit_type, application.company)
+        check_complete(application)
+        fee = permit_type.compute_fee(application.form_data)
+        now = timezone.now()
         number = _next_registration_number(application.city, now)
         _move(
             application,

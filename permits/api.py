@@ -277,6 +277,15 @@ class CompanyDetailView(PermitView):
         company = actions.do_save_company(request.user, company=company, **{**current, **values})
         return Response(PermitCompanySerializer(company).data)
 
+    @extend_schema(
+        responses={204: None, **_errors(403, 404, 409)},
+        summary="Hapus badan usaha saya; ditolak (409) selama permohonan yang sudah diajukan mencantumkannya. "
+        "Draf yang memakainya menjadi atas nama pribadi",
+    )
+    def delete(self, request, pk):
+        actions.do_delete_company(request.user, self._company(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class DocumentListView(PermitView):
     # JSON is read too, so that a file sent as text is told how to send it rather than "unsupported media type".
@@ -305,6 +314,27 @@ class DocumentListView(PermitView):
         document = actions.do_upload_document(request.user, values["file"], name=values["name"])
         body = PermitDocumentSerializer(document, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetailView(PermitView):
+    def _document(self, request, pk):
+        document = Document.objects.filter(pk=pk, owner_id=request.user.pk).first()
+        if document is None:
+            raise Http404("Dokumen tidak ditemukan.")
+        return document
+
+    @extend_schema(responses={200: PermitDocumentSerializer, **_errors(404)}, summary="Detail dokumen saya")
+    def get(self, request, pk):
+        return Response(PermitDocumentSerializer(self._document(request, pk), context={"request": request}).data)
+
+    @extend_schema(
+        responses={204: None, **_errors(403, 404, 409)},
+        summary="Hapus dokumen saya; ditolak (409) selama dilampirkan pada permohonan yang sudah diajukan. "
+        "Lampirannya pada draf dilepas",
+    )
+    def delete(self, request, pk):
+        actions.do_delete_document(request.user, self._document(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DocumentFileView(PermitView):

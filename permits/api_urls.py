@@ -15,6 +15,7 @@ urlpatterns = [
     path("permits/companies", api.CompanyListView.as_view(), name="api-permit-companies"),
     path("permits/companies/<int:pk>", api.CompanyDetailView.as_view(), name="api-permit-company"),
     path("permits/documents", api.DocumentListView.as_view(), name="api-permit-documents"),
+    path("permits/documents/<int:pk>", api.DocumentDetailView.as_view(), name="api-permit-document"),
     path("permits/documents/<int:pk>/file", api.DocumentFileView.as_view(), name="api-permit-document-file"),
     path("permits/applications", api.ApplicationListView.as_view(), name="api-permit-applications"),
     path(APPLICATION, api.ApplicationDetailView.as_view(), name="api-permit-application"),

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -630,19 +629,23 @@ def documents(request):
             else:
                 messages.success(request, f"'{document.name}' tersimpan di Dokumen saya.")
             return redirect("permits:documents")
-    library = Document.objects.filter(owner=user).annotate(uses=Count("attachments"))
-    context = {"form": form, "documents": library}
+    context = {"form": form, "documents": actions.document_library(user)}
     return render(request, "permits/applicant/documents.html", context, status=400 if posted else 200)
+
+
+def _own_document(user, pk):
+    _check_citizen(user)
+    document = Document.objects.filter(owner=user, pk=pk).first()
+    if document is None:
+        raise Http404("Dokumen tidak ditemukan di antara dokumen Anda.")
+    return document
 
 
 @login_required
 @require_safe
 def document_file(request, pk):
     """One of the user's own documents (nobody else's: 404)."""
-    _check_citizen(request.user)
-    document = Document.objects.filter(owner=request.user, pk=pk).first()
-    if document is None:
-        raise Http404("Dokumen tidak ditemukan di antara dokumen Anda.")
+    document = _own_document(request.user, pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -653,6 +656,28 @@ def document_file(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_delete(request, pk):
+    """Asks first (which drafts lose it), then deletes; a document of a submitted application stays (409)."""
+    user = request.user
+    document = _own_document(user, pk)
+    back = reverse("permits:documents")
+    try:
+        if request.method == "POST":
+            drafts = actions.do_delete_document(user, document)
+        else:
+            drafts = actions.check_delete_document(user, document)
+    except IllegalMove as refusal:
+        return _conflict(request, refusal, back)
+    if request.method == "POST":
+        detached = f" Dokumen ini dilepas dari {len(drafts)} draf; lampirkan dokumen lain sebelum mengajukannya."
+        messages.success(request, f"'{document.name}' dihapus dari Dokumen saya." + (detached if drafts else ""))
+        return redirect(back)
+    context = {"document": document, "drafts": drafts, "back_url": back}
+    return render(request, "permits/applicant/document_delete.html", context)
 
 
 # --- Companies --------------------------------------------------------------------------------
@@ -674,7 +699,7 @@ def companies(request):
         else:
             messages.success(request, f"{company.name} ditambahkan. Anda kini dapat mengajukan izin atas namanya.")
             return redirect(request.GET.get("kembali") if _safe_next(request) else "permits:companies")
-    context = {"form": form, "companies": Company.objects.filter(owner=user).annotate(uses=Count("applications"))}
+    context = {"form": form, "companies": actions.company_list(user)}
     return render(request, "permits/applicant/companies.html", context, status=400 if posted else 200)
 
 
@@ -684,14 +709,42 @@ def _safe_next(request):
     return target.startswith(reverse("permits:catalogue")) and "//" not in target and "\\" not in target
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def company_edit(request, pk):
-    user = request.user
+def _own_company(user, pk):
     _check_citizen(user)
     company = Company.objects.filter(owner=user, pk=pk).first()
     if company is None:
         raise Http404("Badan usaha tidak ditemukan di antara badan usaha Anda.")
+    return company
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def company_delete(request, pk):
+    """Asks first (which drafts are then in the applicant's own name), then deletes; a company named by a
+    submitted application stays (409)."""
+    user = request.user
+    company = _own_company(user, pk)
+    back = reverse("permits:companies")
+    try:
+        if request.method == "POST":
+            drafts = actions.do_delete_company(user, company)
+        else:
+            drafts = actions.check_delete_company(user, company)
+    except IllegalMove as refusal:
+        return _conflict(request, refusal, back)
+    if request.method == "POST":
+        note = f" {len(drafts)} draf yang memakainya kini atas nama Anda pribadi; pilih badan usaha lain bila perlu."
+        messages.success(request, f"{company.name} dihapus dari Badan usaha saya." + (note if drafts else ""))
+        return redirect(back)
+    context = {"company": company, "drafts": drafts, "back_url": back}
+    return render(request, "permits/applicant/company_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def company_edit(request, pk):
+    user = request.user
+    company = _own_company(user, pk)
     posted = request.method == "POST"
     initial = {"name": company.name, "nib": company.nib, "npwp": company.npwp, "address": company.address}
     form = CompanyForm(request.POST if posted else None, initial=initial)
