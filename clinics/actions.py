@@ -1065,7 +1065,8 @@ def _tell(appointment, template, context, *, dedupe_key=None):
         "clinic": session.clinic,
         "facility": session.clinic.facility,
         "practitioner": session.practitioner,
-        "estimated": timezone.localtime(appointment.estimated_at, session.clinic.facility.city.zone),
+        # Formatted here: a template would show an aware time in the worker's time zone, not the city's.
+        "estimated": timezone.localtime(appointment.estimated_at, session.clinic.facility.city.zone).strftime("%H.%M"),
         "city": session.clinic.facility.city,
         "url": links.absolute(links.appointment_url(appointment)),
         "cutoff_hours": settings.CLINIC_CANCEL_CUTOFF_HOURS,
