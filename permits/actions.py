@@ -772,7 +772,7 @@ def _move(
         fields["applicant_wait_seconds"] = application.applicant_wait_seconds + _working_seconds(
             application.waiting_since, now
         )
-        fields.update(waiting_since=None, requested_documents=[])
+        fields.update(waiting_since=None, requested_documents=[], request_reason="")
     if status in (Status.APPROVED, Status.REJECTED):
         waited = fields.get("applicant_wait_seconds", application.applicant_wait_seconds)
         fields["processing_seconds"] = max(_working_seconds(application.submitted_at, now) - waited, 0)
@@ -1068,6 +1068,7 @@ def do_request_documents(actor, application, reason, requirements=()):
             template="permit_waiting",
             context={"documents": names},
             requested_documents=requirements,
+            request_reason=reason,
             waiting_since=timezone.now(),
         )
     return application

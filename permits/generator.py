@@ -842,7 +842,9 @@ class _Story:
         step, entered, record, allowed = here
         near = self.axis.add_seconds(entered, _seconds_until_near(allowed, allowed))
         self._step_fields(step, entered, record, Status.WAITING_APPLICANT)
-        self.row.update(due_at=None, waiting_since=_moment(asked), requested_documents=requested)
+        names = " dan ".join(self.kind.document_names[code] for code in requested)
+        reason = REQUEST_REASONS[self.row["id"] % len(REQUEST_REASONS)].format(name=names)
+        self.row.update(due_at=None, waiting_since=_moment(asked), requested_documents=requested, request_reason=reason)
         remaining = self.axis.between(asked, due)
         self._clock(step, record, entered, allowed, due, near, paused=asked, remaining=remaining)
 

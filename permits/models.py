@@ -308,8 +308,10 @@ class Application(models.Model):
     )
     # The due moment of the current step's clock (None while paused or after the steps): the queue sorts on it.
     due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # While waiting on the applicant: the document requirements they were asked to (re)submit.
+    # While waiting on the applicant: the document requirements they were asked to (re)submit, and why (the
+    # officer's words to the applicant). Set by the request, cleared when the application leaves the wait.
     requested_documents = models.JSONField(default=list, blank=True)
+    request_reason = models.TextField(blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
     # Working seconds spent waiting on the applicant, not counted as the city's processing time.
     applicant_wait_seconds = models.PositiveIntegerField(default=0)

@@ -309,6 +309,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "form_data",
             "documents",
             "requested_documents",
+            "request_reason",
             "waiting_since",
             "tracking",
             "fee_amount",

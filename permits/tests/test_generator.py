@@ -109,13 +109,17 @@ def test_timestamps_follow_each_other_and_fields_fit_the_status(city, generated)
             assert a.decided_at is None and a.issued_at is None and a.certificate_id is None
             assert (a.due_at is None) == (a.status == Status.WAITING_APPLICANT)
             assert (
-                (a.waiting_since is not None) == bool(a.requested_documents) == (a.status == Status.WAITING_APPLICANT)
+                (a.waiting_since is not None)
+                == bool(a.requested_documents)
+                == bool(a.request_reason)
+                == (a.status == Status.WAITING_APPLICANT)
             )
             if a.status == Status.SUBMITTED:
                 assert a.step_index == 0 and a.holder_id is None
         else:
             assert a.opd_id == a.permit_type.issuing_opd_id and a.holder_id is None and a.due_at is None
             assert a.step_role == a.step_code == "" and a.waiting_since is None and a.requested_documents == []
+            assert a.request_reason == ""
         if a.status in (Status.APPROVED, Status.ISSUED, Status.REVOKED, Status.REJECTED):
             assert a.submitted_at <= a.decided_at <= a.updated_at and a.processing_seconds is not None
         if a.status in (Status.APPROVED, Status.ISSUED, Status.REVOKED):
@@ -134,6 +138,8 @@ def test_answers_are_complete_for_the_form_and_requested_documents_are_the_types
         assert clean_form_data(a.permit_type, a.form_data, complete=True) == a.form_data
         codes = {doc["code"] for doc in a.permit_type.documents_for(a.applicant_kind())}
         assert set(a.requested_documents) <= codes
+        for code in a.requested_documents:  # the reason names what is asked for
+            assert a.permit_type.requirement(code)["name"] in a.request_reason
 
 
 def test_each_stay_at_a_step_is_recorded_in_order_with_its_outcome(city, generated):

@@ -1,17 +1,21 @@
 """The front office finds a document missing: the application waits on Siti, its clock paused, and runs on
 when she sends it."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from deadlines.models import Deadline
 from notifications.models import Notification
 from permits import actions
 from permits.models import Application, Status
-from permits.tests.conftest import upload
+from permits.tests.conftest import submitted, upload
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -101,3 +105,71 @@ def test_an_application_left_waiting_may_still_be_rejected_and_its_clock_ends(wa
 
     assert waiting.status == Status.REJECTED
     assert not Deadline.objects.for_case(waiting).live().exists()
+
+
+# --- The request is the application's own state, not something read back from the audit log ----------------
+
+
+def test_the_request_s_reason_and_documents_are_kept_on_the_application_until_siti_resubmits(waiting, siti):
+    stored = Application.objects.get(pk=waiting.pk)
+    assert (stored.requested_documents, stored.request_reason) == (["ktp"], "Foto KTP buram, tidak terbaca.")
+
+    actions.do_attach_document(siti, waiting, "ktp", upload(siti, "jpg"))
+    actions.do_resubmit(siti, waiting, "Sudah diganti.")
+
+    stored = Application.objects.get(pk=waiting.pk)
+    assert (stored.requested_documents, stored.request_reason, stored.waiting_since) == ([], "", None)
+
+
+def test_a_second_request_replaces_the_first(waiting, siti, fajar):
+    actions.do_attach_document(siti, waiting, "ktp", upload(siti, "jpg"))
+    actions.do_resubmit(siti, waiting)
+
+    actions.do_request_documents(fajar, waiting, "NPWP sudah tidak berlaku.", ["npwp"])
+
+    stored = Application.objects.get(pk=waiting.pk)
+    assert (stored.requested_documents, stored.request_reason) == (["npwp"], "NPWP sudah tidak berlaku.")
+
+
+def test_leaving_the_wait_any_other_way_clears_the_request_too(waiting, siti):
+    actions.do_withdraw(siti, waiting, "Tidak jadi.")
+
+    stored = Application.objects.get(pk=waiting.pk)
+    assert (stored.requested_documents, stored.request_reason) == ([], "")
+
+
+def test_the_pages_and_the_api_show_the_stored_request(waiting, siti, fajar, client):
+    from permits.tests.test_api import api, application_url
+
+    # What the application says, whatever the history holds (e.g. a generated application has no events).
+    Application.objects.filter(pk=waiting.pk).update(request_reason="Unggah KTP yang masih berlaku.")
+    assert AuditEvent.objects.filter(action="permit.documents_requested", reason__startswith="Foto KTP").exists()
+
+    client.force_login(siti)
+    page = client.get(reverse("permits:detail", args=[waiting.registration_number])).content.decode()
+    assert "<strong>Alasan:</strong> Unggah KTP yang masih berlaku." in page
+    assert "Foto KTP buram" not in page.split("judul-lengkapi")[1].split("</section>")[0]
+    body = api(siti).get(application_url(waiting)).json()
+    assert (body["request_reason"], body["requested_documents"]) == ("Unggah KTP yang masih berlaku.", ["ktp"])
+
+    client.force_login(fajar)
+    page = client.get(reverse("permits_officer:detail", args=[waiting.registration_number])).content.decode()
+    assert "<dt>Diminta dari pemohon</dt><dd>Unggah KTP yang masih berlaku." in page
+    officer = api(fajar).get(f"/api/v1/permits/officer/applications/{waiting.registration_number}").json()
+    assert officer["request_reason"] == "Unggah KTP yang masih berlaku."
+
+
+def test_the_migration_takes_the_latest_request_s_reason_from_the_audit_log(waiting, siti, fajar, city):
+    other = submitted(siti, city, "siup")
+    actions.do_request_documents(fajar, other, "Pas foto berlatar merah.", ["pas_foto"])
+    actions.do_withdraw(siti, other)  # no longer waiting: keeps no request
+    migration = importlib.import_module("permits.migrations.0004_application_request_reason")
+    actions.do_attach_document(siti, waiting, "ktp", upload(siti, "jpg"))
+    actions.do_resubmit(siti, waiting)
+    actions.do_request_documents(fajar, waiting, "NPWP sudah tidak berlaku.", ["npwp"])
+    Application.objects.update(request_reason="")  # as the column is added
+
+    migration.take_reasons_from_the_audit_log(django_apps, None)
+
+    assert Application.objects.get(pk=waiting.pk).request_reason == "NPWP sudah tidak berlaku."
+    assert Application.objects.get(pk=other.pk).request_reason == ""

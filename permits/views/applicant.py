@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audit.events import history, public_timeline
+from audit.events import public_timeline
 from certificates.dates import verification_url
 from certificates.views import pdf_response
 from cities.models import current_city_or_404
@@ -440,10 +440,9 @@ def _answers(application):
 
 def _documents_request(application):
     """What the officer asked for: the reason and the documents named."""
-    event = history(application).filter(action="permit.documents_requested").order_by("-id").first()
     names = {r["code"]: r["name"] for r in application.permit_type.required_documents}
     return {
-        "reason": event.reason if event is not None else "",
+        "reason": application.request_reason,
         "since": application.waiting_since,
         "documents": [names.get(code, code) for code in application.requested_documents],
     }
