@@ -61,3 +61,32 @@ def test_fifty_five_racers_for_the_last_ten_places_get_exactly_ten_consecutive_n
     assert sorted(booked.values_list("queue_number", flat=True)) == list(range(1, PLACES + 1))
     assert AuditEvent.objects.filter(action="clinic.booked").count() == PLACES
     assert User.objects.filter(appointments__isnull=False).distinct().count() == PLACES
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_sending_reminders_at_once_send_each_exactly_once(city, poli_anak):
+    from datetime import timedelta
+
+    from clinics import actions
+    from clinics.tests.conftest import NOW, at
+    from notifications.models import Notification
+
+    sunday = NOW - timedelta(days=1)
+    patients = [
+        make_citizen(f"127501010190{n + 1:04d}", f"Pasien {n + 1}", phone=f"+62812000001{n:02d}") for n in range(8)
+    ]
+    for patient in patients:
+        book(patient, poli_anak, now=sunday)
+
+    def worker():
+        try:
+            return actions.send_reminders(at(sunday.date(), 9))
+        finally:
+            connections.close_all()
+
+    sent = run_concurrently(*(worker for _ in range(4)))
+
+    assert sum(sent) == 8
+    assert Notification.objects.filter(template="clinic_reminder", channel="sms").count() == 8
+    assert Appointment.objects.filter(reminded_at__isnull=True).count() == 0
