@@ -44,7 +44,7 @@ from permits.fees import rupiah
 from permits.models import (
     QUEUE_STATUSES,
     STEP_STATUSES,
-    UNDECIDED_STATUSES,
+    WITHDRAWABLE_STATUSES,
     ApplicantKind,
     Application,
     ApplicationDocument,
@@ -72,8 +72,13 @@ NIB = re.compile(r"\d{13}")
 NPWP = re.compile(r"\d{15}|\d{16}")
 
 
-# Once the retribusi is due the finance agency (BPKPAD) sees the application, to confirm its payment.
+# Once the retribusi is due the finance agency (BPKPAD) sees the application, to confirm its payment; and still
+# when the applicant withdraws it unpaid after approval (decided_at is set by the approval), to see why a payment
+# it was to confirm was cancelled.
 FEE_DUE_STATUSES = (Status.APPROVED, Status.ISSUED, Status.REVOKED)
+FEE_WAS_DUE = Q(fee_amount__gt=0) & (
+    Q(status__in=FEE_DUE_STATUSES) | Q(status=Status.WITHDRAWN, decided_at__isnull=False)
+)
 
 
 class IllegalMove(Exception):
@@ -94,7 +99,10 @@ def may_see_application(user, application):
     permit_type = application.permit_type
     if user.opd_id is not None and user.opd_id in (permit_type.issuing_opd_id, permit_type.technical_opd_id):
         return True
-    return application.fee_amount > 0 and application.status in FEE_DUE_STATUSES and _is_finance(user)
+    fee_was_due = application.status in FEE_DUE_STATUSES or (
+        application.status == Status.WITHDRAWN and application.decided_at is not None
+    )
+    return application.fee_amount > 0 and fee_was_due and _is_finance(user)
 
 
 def _is_finance(user):
@@ -126,7 +134,7 @@ def applications_visible_to(user, queryset=None):
         | Q(permit_type__technical_opd_id=user.opd_id)
     )
     if _is_finance(user):
-        mine |= Q(fee_amount__gt=0, status__in=FEE_DUE_STATUSES)
+        mine |= FEE_WAS_DUE
     return submitted.filter(mine)
 
 
@@ -1130,21 +1138,40 @@ def do_reject(actor, application, reason):
     return application
 
 
-def do_withdraw(user, application, reason=""):
-    """The applicant withdraws a submitted application before it is decided; its clock is cancelled."""
+def check_withdraw(user, application):
+    """Only the applicant withdraws, a submitted application before it is decided, or an approved one whose
+    retribusi is unpaid (an approval nobody pays for must not stay open forever)."""
     check_applicant(user, application)
     if application.status == Status.DRAFT:
         raise IllegalMove("Draf belum diajukan; hapus saja drafnya.")
-    if application.status not in UNDECIDED_STATUSES:
+    if application.status == Status.APPROVED and application.is_paid():
+        raise IllegalMove(
+            "Retribusi permohonan ini sudah lunas dan izinnya diterbitkan; permohonan tidak dapat dibatalkan."
+        )
+    if application.status not in WITHDRAWABLE_STATUSES:
         raise IllegalMove(f"Permohonan berstatus '{application.get_status_display()}' tidak dapat dibatalkan lagi.")
+
+
+def do_withdraw(user, application, reason=""):
+    """The applicant withdraws: before the decision its step clock is cancelled; after approval, while the
+    retribusi is unpaid, a payment waiting for confirmation is cancelled with the reason and no permit is issued."""
+    check_withdraw(user, application)
     reason = _optional(reason, "reason")
+    approved = application.status == Status.APPROVED
     with transaction.atomic():
+        if approved:
+            # The application's row first, then its payments: the order confirming a payment takes them in.
+            _lock(application)
+            if application.is_paid():
+                raise IllegalMove("Retribusi permohonan ini baru saja dikonfirmasi; izinnya diterbitkan.")
+            _cancel_pending_payments(user, application, reason)
         _move(
             application,
             Status.WITHDRAWN,
             actor=user,
             action="withdrawn",
-            public_text="Permohonan dibatalkan oleh pemohon.",
+            public_text="Permohonan dibatalkan oleh pemohon"
+            + (" sebelum retribusi dibayar; izin tidak diterbitkan." if approved else "."),
             reason=reason,
             outcome=StepRecord.Outcome.WITHDRAWN,
             note=reason,
@@ -1152,6 +1179,21 @@ def do_withdraw(user, application, reason=""):
             ended_at=timezone.now(),
         )
     return application
+
+
+def _cancel_pending_payments(user, application, reason):
+    failure = "Permohonan dibatalkan pemohon" + (f": {reason}" if reason else ".")
+    for payment in Payment.objects.select_for_update().filter(application=application, status=Payment.Status.PENDING):
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.FAILED, failure_reason=failure)
+        record(
+            actor=user,
+            obj=application,
+            action="permit.payment_cancelled",
+            after={"payment": payment.pk, "reference": payment.reference},
+            reason=failure,
+            public=True,
+            public_text=f"Pembayaran dengan referensi {payment.reference} dibatalkan karena permohonan dibatalkan.",
+        )
 
 
 def do_delete_draft(user, application):
@@ -1307,6 +1349,7 @@ def do_record_payment(user, application, reference):
     reference = backend.clean_reference(reference)
     try:
         with transaction.atomic():
+            _lock(application)  # not while it is being withdrawn
             payment = Payment.objects.create(
                 application=application,
                 amount=application.fee_amount,
@@ -1331,6 +1374,7 @@ def do_confirm_payment(actor, payment):
     application = payment.application
     check_payment_officer(actor, application)
     with transaction.atomic():
+        _lock(application)  # the application's row first, then the payment's (as a withdrawal takes them)
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status != Payment.Status.PENDING:
             raise IllegalMove(f"Pembayaran ini berstatus '{locked.get_status_display()}'.")

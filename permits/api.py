@@ -483,7 +483,12 @@ APPLICANT_ACTIONS = {
         ResubmitSerializer,
         actions.do_resubmit,
     ),
-    "withdraw": Move("Batalkan permohonan sebelum diputuskan", WithdrawSerializer, actions.do_withdraw),
+    "withdraw": Move(
+        "Batalkan permohonan sebelum diputuskan, atau yang sudah disetujui selama retribusinya belum dibayar "
+        "(pembayaran yang menunggu konfirmasi ikut dibatalkan)",
+        WithdrawSerializer,
+        actions.do_withdraw,
+    ),
     "payment": Move(
         "Catat nomor referensi pembayaran retribusi; menunggu konfirmasi petugas",
         PaymentReferenceSerializer,

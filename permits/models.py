@@ -237,7 +237,8 @@ TRANSITIONS = {
     Status.IN_REVIEW: {Status.IN_REVIEW, Status.WAITING_APPLICANT, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
     Status.WAITING_APPLICANT: {Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN},
     # Issued only from here: with the certificate, when the retribusi is paid (at once if there is none).
-    Status.APPROVED: {Status.ISSUED},
+    # Withdrawn by the applicant while the retribusi is unpaid: an approval nobody pays for does not stay open.
+    Status.APPROVED: {Status.ISSUED, Status.WITHDRAWN},
     Status.ISSUED: {Status.REVOKED},
     Status.REJECTED: set(),
     Status.WITHDRAWN: set(),
@@ -248,8 +249,10 @@ TRANSITIONS = {
 STEP_STATUSES = {Status.SUBMITTED, Status.IN_REVIEW, Status.WAITING_APPLICANT}
 # In an officer's work queue (waiting_applicant is the applicant's turn).
 QUEUE_STATUSES = {Status.SUBMITTED, Status.IN_REVIEW}
-# Before a decision: the applicant may still withdraw.
+# Before a decision.
 UNDECIDED_STATUSES = STEP_STATUSES
+# The applicant may withdraw before the decision, and after approval as long as the retribusi is unpaid.
+WITHDRAWABLE_STATUSES = UNDECIDED_STATUSES | {Status.APPROVED}
 OPEN_STATUSES = STEP_STATUSES | {Status.APPROVED}
 ENDED_STATUSES = {Status.ISSUED, Status.REJECTED, Status.WITHDRAWN, Status.REVOKED}
 
@@ -408,6 +411,15 @@ class Application(models.Model):
     def outstanding_fee(self):
         """The retribusi still to pay: the fee until a payment of it is confirmed."""
         return self.fee_amount if not self.payments.filter(status=Payment.Status.PAID).exists() else 0
+
+    def is_paid(self):
+        return self.payments.filter(status=Payment.Status.PAID).exists()
+
+    def may_be_withdrawn(self):
+        """Before the decision, or approved with the retribusi still unpaid (see permits.actions.check_withdraw)."""
+        if self.status == Status.APPROVED:
+            return not self.is_paid()
+        return self.status in WITHDRAWABLE_STATUSES
 
     def pending_payment(self):
         """The payment recorded by the applicant and waiting for an officer's confirmation, or None."""

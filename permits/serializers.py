@@ -302,6 +302,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     payments = serializers.SerializerMethodField()
     certificate = serializers.SerializerMethodField()
     survey_answered = serializers.SerializerMethodField()
+    may_withdraw = serializers.SerializerMethodField(
+        help_text="Pemohon dapat membatalkannya: sebelum diputuskan, atau disetujui tetapi retribusi belum dibayar"
+    )
 
     class Meta(ApplicationSerializer.Meta):
         fields = ApplicationSerializer.Meta.fields + [
@@ -322,6 +325,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "issued_at",
             "certificate",
             "survey_answered",
+            "may_withdraw",
         ]
 
     @extend_schema_field(PermitCompanySerializer(allow_null=True))
@@ -393,6 +397,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     def get_survey_answered(self, application) -> bool:
         return hasattr(application, "survey")
+
+    def get_may_withdraw(self, application) -> bool:
+        return application.may_be_withdrawn()
 
 
 def tracking(application):

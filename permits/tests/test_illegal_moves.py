@@ -20,7 +20,8 @@ def test_the_transition_table_names_every_status_and_ends_where_cases_end():
     assert set(TRANSITIONS) == set(Status)
     assert all(TRANSITIONS[status] <= {Status.REVOKED} for status in ENDED_STATUSES)
     assert Status.DRAFT not in set().union(*TRANSITIONS.values())  # nothing goes back to a draft
-    assert TRANSITIONS[Status.APPROVED] == {Status.ISSUED}  # approved only ends in a certificate
+    # Approved ends in a certificate, or is withdrawn by the applicant while its retribusi is unpaid.
+    assert TRANSITIONS[Status.APPROVED] == {Status.ISSUED, Status.WITHDRAWN}
 
 
 def test_move_refuses_what_the_table_does_not_allow(siup, fajar):

@@ -39,7 +39,6 @@ from permits.forms import (
 )
 from permits.models import (
     STEP_STATUSES,
-    UNDECIDED_STATUSES,
     ApplicantKind,
     Application,
     Company,
@@ -369,7 +368,7 @@ def _render_detail(request, application, *, completion_form=None, payment_form=N
         "payment_instructions": get_backend().instructions(application) if fee_due else "",
         "may_record_payment": fee_due and live_payment is None,
         "payment_form": payment_form or PaymentForm(),
-        "may_withdraw": application.status in UNDECIDED_STATUSES,
+        "may_withdraw": application.may_be_withdrawn(),
         "certificate": application.certificate,
         "verification_url": verification_url(application.certificate) if application.certificate_id else "",
         "may_answer_survey": application.issued_at is not None and survey is None,
@@ -562,13 +561,12 @@ def withdraw(request, number):
         else:
             messages.success(request, f"Permohonan {application.registration_number} dibatalkan.")
             return redirect(links.applicant_url(application))
-    elif application.status not in UNDECIDED_STATUSES:
-        return _conflict(
-            request,
-            f"Permohonan berstatus '{application.get_status_display()}' tidak dapat dibatalkan lagi.",
-            links.applicant_url(application),
-        )
-    context = {"application": application, "form": form}
+    else:
+        try:
+            actions.check_withdraw(request.user, application)
+        except IllegalMove as refusal:
+            return _conflict(request, refusal, links.applicant_url(application))
+    context = {"application": application, "form": form, "pending_payment": application.pending_payment()}
     return render(request, "permits/applicant/withdraw.html", context, status=400 if form.errors else 200)
 
 
