@@ -111,6 +111,8 @@ def _text(item, key, label, limit, *, required=True):
 
 
 def _load_facility(city, item, label, counts):
+    """Check the whole facility first, then write it in a few bulk statements (the profile is loaded by every
+    test's city fixture, so this stays cheap)."""
     _check_keys(item, FACILITY_KEYS, {"code", "name", "kind", "clinics", "practitioners"}, label)
     if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", item["code"]):
         raise ValidationError(f"{label}: kode hanya huruf kecil, angka dan tanda minus.")
@@ -121,70 +123,82 @@ def _load_facility(city, item, label, counts):
         opd = city.opds.filter(code=item["opd"]).first()
         if opd is None:
             raise ValidationError(f"{label}: OPD '{item['opd']}' tidak ada di profil kota.")
-    facility, _ = Facility.objects.update_or_create(
-        city=city,
-        code=item["code"],
-        defaults={
-            "name": _text(item, "name", label, 200),
-            "kind": item["kind"],
-            "address": _text(item, "address", label, 300, required=False),
-            "phone": _text(item, "phone", label, 30, required=False),
-            "opd": opd,
-            "active": bool(item.get("active", True)),
-        },
-    )
-    counts["fasilitas kesehatan"] += 1
+    facility_values = {
+        "name": _text(item, "name", label, 200),
+        "kind": item["kind"],
+        "address": _text(item, "address", label, 300, required=False),
+        "phone": _text(item, "phone", label, 30, required=False),
+        "opd": opd,
+        "active": bool(item.get("active", True)),
+    }
     if not isinstance(item["clinics"], list) or not isinstance(item["practitioners"], list):
         raise ValidationError(f"{label}: 'clinics' dan 'practitioners' harus berupa daftar.")
-    clinics = {}
+    clinic_values = {}
     for clinic_item in item["clinics"]:
         clinic_label = f"{label}, poli '{clinic_item.get('code') if isinstance(clinic_item, dict) else '?'}'"
         _check_keys(clinic_item, CLINIC_KEYS, {"code", "name"}, clinic_label)
-        if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", str(clinic_item["code"])) or clinic_item["code"] in clinics:
+        code = clinic_item["code"]
+        if not isinstance(code, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", code) or code in clinic_values:
             raise ValidationError(f"{clinic_label}: kode tidak valid atau dipakai lebih dari sekali.")
-        clinics[clinic_item["code"]], _ = Clinic.objects.update_or_create(
-            facility=facility,
-            code=clinic_item["code"],
-            defaults={
-                "name": _text(clinic_item, "name", clinic_label, 120),
-                "referral_required": bool(clinic_item.get("referral_required", True)),
-                "active": bool(clinic_item.get("active", True)),
-            },
-        )
-        counts["poli"] += 1
-    sips = set()
+        clinic_values[code] = {
+            "name": _text(clinic_item, "name", clinic_label, 120),
+            "referral_required": bool(clinic_item.get("referral_required", True)),
+            "active": bool(clinic_item.get("active", True)),
+        }
+    practitioner_values, schedule_values = {}, {}
     for practitioner_item in item["practitioners"]:
         name = practitioner_item.get("name") if isinstance(practitioner_item, dict) else None
         practitioner_label = f"{label}, dokter '{name or '?'}'"
         _check_keys(practitioner_item, PRACTITIONER_KEYS, {"name", "sip_number", "schedules"}, practitioner_label)
         sip = _text(practitioner_item, "sip_number", practitioner_label, 60)
-        if sip in sips:
+        if sip in practitioner_values:
             raise ValidationError(f"{practitioner_label}: nomor SIP dipakai lebih dari sekali.")
-        sips.add(sip)
-        practitioner, _ = Practitioner.objects.update_or_create(
-            facility=facility,
-            sip_number=sip,
-            defaults={
-                "name": _text(practitioner_item, "name", practitioner_label, 150),
-                "specialty": _text(practitioner_item, "specialty", practitioner_label, 120, required=False),
-                "active": bool(practitioner_item.get("active", True)),
-            },
-        )
-        counts["dokter"] += 1
-        counts["jadwal praktik"] += _load_schedules(
-            practitioner, clinics, practitioner_item["schedules"], practitioner_label
-        )
+        practitioner_values[sip] = {
+            "name": _text(practitioner_item, "name", practitioner_label, 150),
+            "specialty": _text(practitioner_item, "specialty", practitioner_label, 120, required=False),
+            "active": bool(practitioner_item.get("active", True)),
+        }
+        schedule_values[sip] = _check_schedules(clinic_values, practitioner_item["schedules"], practitioner_label)
+
+    facility, _ = Facility.objects.update_or_create(city=city, code=item["code"], defaults=facility_values)
+    clinics = _upsert(Clinic, {"facility": facility}, "code", clinic_values)
+    practitioners = _upsert(Practitioner, {"facility": facility}, "sip_number", practitioner_values)
+    counts["fasilitas kesehatan"] += 1
+    counts["poli"] += len(clinics)
+    counts["dokter"] += len(practitioners)
+    counts["jadwal praktik"] += _write_schedules(facility, clinics, practitioners, schedule_values)
 
 
-def _load_schedules(practitioner, clinics, items, label):
+def _upsert(model, parent, key, values_by_key):
+    """Create or update the children of `parent` named in `values_by_key` ({key: field values}); returns
+    {key: object}. Children missing from the file are kept."""
+    existing = {getattr(obj, key): obj for obj in model.objects.filter(**parent, **{f"{key}__in": list(values_by_key)})}
+    new, changed = [], []
+    for name, values in values_by_key.items():
+        obj = existing.get(name)
+        if obj is None:
+            obj = model(**parent, **{key: name}, **values)
+            new.append(obj)
+            existing[name] = obj
+        elif any(getattr(obj, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(obj, field, value)
+            changed.append(obj)
+    model.objects.bulk_create(new)
+    if changed:
+        model.objects.bulk_update(changed, list(next(iter(values_by_key.values()))))
+    return existing
+
+
+def _check_schedules(clinic_values, items, label):
+    """The doctor's schedules as {(clinic code, weekday, start): field values}."""
     if not isinstance(items, list):
         raise ValidationError(f"{label}: 'schedules' harus berupa daftar.")
-    kept, used_clinics = [], set()
+    schedules = {}
     for index, item in enumerate(items, start=1):
         schedule_label = f"{label}, jadwal ke-{index}"
         _check_keys(item, SCHEDULE_KEYS, SCHEDULE_KEYS, schedule_label)
-        clinic = clinics.get(item["clinic"])
-        if clinic is None:
+        if item["clinic"] not in clinic_values:
             raise ValidationError(f"{schedule_label}: poli '{item['clinic']}' tidak ada di fasilitas ini.")
         days = item["days"]
         if not isinstance(days, list) or not days or any(day not in DAY_CODES for day in days):
@@ -192,7 +206,7 @@ def _load_schedules(practitioner, clinics, items, label):
         start, end = (_time(item, key, schedule_label) for key in ("start", "end"))
         if end <= start:
             raise ValidationError(f"{schedule_label}: jam selesai harus setelah jam mulai.")
-        numbers = {}
+        numbers = {"end": end, "active": True}
         for key in (*QUOTA_KEYS, "minutes_per_patient"):
             value = item[key]
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 500:
@@ -200,18 +214,54 @@ def _load_schedules(practitioner, clinics, items, label):
             numbers[key] = value
         if numbers["minutes_per_patient"] < 1:
             raise ValidationError(f"{schedule_label}: 'minutes_per_patient' paling sedikit 1.")
-        used_clinics.add(clinic.pk)
         for day in days:
-            schedule, _ = WeeklySchedule.objects.update_or_create(
-                practitioner=practitioner,
-                clinic=clinic,
-                weekday=DAY_CODES[day],
-                start=start,
-                defaults={"end": end, "active": True, **numbers},
-            )
-            kept.append(schedule.pk)
-    practitioner.clinics.set(used_clinics)
-    WeeklySchedule.objects.filter(practitioner=practitioner).exclude(pk__in=kept).update(active=False)
+            slot = (item["clinic"], DAY_CODES[day], start)
+            if slot in schedules:
+                raise ValidationError(f"{schedule_label}: jadwal {day} {item['start']} di poli ini tertulis dua kali.")
+            schedules[slot] = numbers
+    return schedules
+
+
+def _write_schedules(facility, clinics, practitioners, schedule_values):
+    """Upsert the facility's weekly schedules, deactivate the ones no longer in the file, and set each doctor's
+    poli to the ones they have schedules in; returns how many schedules the file lists."""
+    existing = {
+        (s.practitioner_id, s.clinic_id, s.weekday, s.start): s
+        for s in WeeklySchedule.objects.filter(practitioner__facility=facility)
+    }
+    new, changed, kept = [], [], set()
+    links = set()
+    for sip, schedules in schedule_values.items():
+        practitioner = practitioners[sip]
+        for (clinic_code, weekday, start), values in schedules.items():
+            key = (practitioner.pk, clinics[clinic_code].pk, weekday, start)
+            links.add((practitioner.pk, clinics[clinic_code].pk))
+            kept.add(key)
+            schedule = existing.get(key)
+            if schedule is None:
+                new.append(
+                    WeeklySchedule(
+                        practitioner=practitioner, clinic=clinics[clinic_code], weekday=weekday, start=start, **values
+                    )
+                )
+            elif any(getattr(schedule, field) != value for field, value in values.items()):
+                for field, value in values.items():
+                    setattr(schedule, field, value)
+                changed.append(schedule)
+    WeeklySchedule.objects.bulk_create(new)
+    if changed:
+        WeeklySchedule.objects.bulk_update(changed, ["end", "active", *QUOTA_KEYS, "minutes_per_patient"])
+    retired = [
+        s.pk for key, s in existing.items() if key not in kept and key[0] in {p.pk for p in practitioners.values()}
+    ]
+    if retired:
+        WeeklySchedule.objects.filter(pk__in=retired).update(active=False)
+    through = Practitioner.clinics.through
+    listed = [p.pk for p in practitioners.values()]
+    current = set(through.objects.filter(practitioner_id__in=listed).values_list("practitioner_id", "clinic_id"))
+    if current != links:
+        through.objects.filter(practitioner_id__in=listed).delete()
+        through.objects.bulk_create([through(practitioner_id=p, clinic_id=c) for p, c in sorted(links)])
     return len(kept)
 
 

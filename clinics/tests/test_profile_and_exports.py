@@ -48,6 +48,19 @@ def test_loading_the_section_again_changes_nothing_and_drops_no_schedule_silentl
     assert schedules.filter(active=False).count() == 3
 
 
+def test_changes_in_the_file_reach_poli_doctors_and_schedules(city):
+    section = clinics_section()
+    rsud = section["facilities"][0]
+    rsud["clinics"][0]["referral_required"] = False
+    rsud["practitioners"][0]["name"] = "dr. Fitri Handayani, M.Kes"
+    rsud["practitioners"][0]["schedules"][0]["quota_jkn"] = 30
+    exports.load_profile_section(city, section)
+    assert not Clinic.objects.get(facility__code="rsud-djoelham", code="umum").referral_required
+    fitri = Practitioner.objects.get(sip_number=rsud["practitioners"][0]["sip_number"])
+    assert fitri.name == "dr. Fitri Handayani, M.Kes"
+    assert set(fitri.schedules.values_list("quota_jkn", flat=True)) == {30}
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -59,6 +72,12 @@ def test_loading_the_section_again_changes_nothing_and_drops_no_schedule_silentl
         (lambda s: s["facilities"][0]["practitioners"][0]["schedules"][0].update(quota_jkn=-1), "quota_jkn"),
         (lambda s: s["facilities"][0]["practitioners"][0].update(warna="biru"), "kunci tidak dikenal: warna"),
         (lambda s: s["facilities"].append(s["facilities"][0]), "dipakai lebih dari sekali"),
+        (
+            lambda s: s["facilities"][0]["practitioners"][0]["schedules"].append(
+                s["facilities"][0]["practitioners"][0]["schedules"][0]
+            ),
+            "tertulis dua kali",
+        ),
     ],
 )
 def test_a_bad_section_is_refused_with_a_message_naming_the_place(city, change, message):
