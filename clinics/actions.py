@@ -939,7 +939,12 @@ def mark_no_shows(now=None):
     while True:
         with transaction.atomic():
             batch = list(
-                Appointment.objects.filter(status__in=[Status.BOOKED, Status.SKIPPED], session__ends_at__lte=now)
+                Appointment.objects.filter(
+                    status__in=[Status.BOOKED, Status.SKIPPED],
+                    # A bound in any time zone (the partial index is on the date); the session's end decides.
+                    date__lte=now.date() + timedelta(days=1),
+                    session__ends_at__lte=now,
+                )
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("id")[:BATCH]
             )

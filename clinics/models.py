@@ -406,6 +406,10 @@ class Appointment(models.Model):
             models.Index(
                 fields=["date"], name="appointment_unreminded_idx", condition=Q(status="booked", reminded_at=None)
             ),
+            # The no-show job's rows: few at any time, however long the history.
+            models.Index(
+                fields=["date"], name="appointment_unattended_idx", condition=Q(status__in=["booked", "skipped"])
+            ),
         ]
 
     def __str__(self):
