@@ -278,6 +278,27 @@ def do_add_family_member(user, *, nik, name, relation, birth_date=None):
         raise ValidationError({"nik": ["Anggota keluarga dengan NIK ini sudah Anda daftarkan."]}) from None
 
 
+def do_remove_family_member(user, member):
+    """Remove a family member the citizen registered; not while they have a booking still to come."""
+    _check_citizen(user)
+    if member.owner_id != user.pk:
+        raise Http404("Data tidak ditemukan.")
+    if member.appointments.filter(status__in=WAITING_STATUSES).exists():
+        raise ValidationError(
+            {
+                "family_member": [
+                    f"{member.name} masih punya pendaftaran yang akan datang; batalkan dulu pendaftarannya."
+                ]
+            }
+        )
+    if member.appointments.exists():
+        # Past visits keep their record of who was seen (the appointments refer to the member).
+        raise ValidationError(
+            {"family_member": [f"{member.name} sudah pernah berobat lewat akun ini; datanya disimpan sebagai riwayat."]}
+        )
+    member.delete()
+
+
 # --- Booking ----------------------------------------------------------------------------------
 
 
@@ -828,6 +849,45 @@ def current_estimate(appointment, now=None):
     ).count()
     base = max(now, session.starts_at)
     return QueuePosition(ahead=rows, estimated_at=base + timedelta(minutes=rows * session.minutes_per_patient))
+
+
+@dataclass(frozen=True)
+class QueueBoard:
+    """What the waiting-room screen of one session shows: numbers only, never names."""
+
+    session_id: int
+    clinic: str
+    practitioner: str
+    now_serving: int | None  # the number called last, while it is in the room
+    next_numbers: list  # checked-in numbers still to be called, lowest first (at most `shown`)
+    skipped: list  # numbers called but absent, who may report back
+    waiting: int  # checked in, not yet called
+    not_checked_in: int  # booked, not yet at the desk
+    last_number: int
+
+
+def queue_board(session, *, shown=5):
+    """The live queue of a session for the waiting-room board and the Command Center."""
+    rows = list(
+        session.appointments.filter(
+            status__in=[Status.CHECKED_IN, Status.CALLED, Status.SERVED, Status.SKIPPED, Status.BOOKED]
+        )
+        .order_by("queue_number")
+        .values_list("queue_number", "status")
+    )
+    waiting = [number for number, status in rows if status == Status.CHECKED_IN]
+    in_room = [number for number, status in rows if status in IN_ROOM_STATUSES]
+    return QueueBoard(
+        session_id=session.pk,
+        clinic=session.clinic.name,
+        practitioner=session.practitioner.name,
+        now_serving=session.now_serving if session.now_serving in in_room else None,
+        next_numbers=waiting[:shown],
+        skipped=[number for number, status in rows if status == Status.SKIPPED],
+        waiting=len(waiting),
+        not_checked_in=sum(1 for _, status in rows if status == Status.BOOKED),
+        last_number=session.last_queue_number,
+    )
 
 
 # --- Cancellation of sessions by the facility --------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import override_settings
 
 from audit.models import AuditEvent
@@ -220,3 +221,18 @@ def test_free_places_for_the_next_fourteen_days(siti, poli_anak):
 def test_payment_type_labels_are_in_indonesian():
     assert PaymentType("jkn").label == "JKN (BPJS Kesehatan)"
     assert Appointment._meta.verbose_name == "pendaftaran rawat jalan"
+
+
+def test_a_family_member_is_removed_only_without_bookings(siti, andi, aisyah, poli_anak):
+    with pytest.raises(Http404):
+        actions.do_remove_family_member(andi, aisyah)
+    booking = book(siti, poli_anak, member=aisyah, now=NOW - timedelta(days=1))
+    with pytest.raises(ValidationError) as exc:
+        actions.do_remove_family_member(siti, aisyah)
+    assert "masih punya pendaftaran" in messages(exc, "family_member")[0]
+    actions.do_cancel(siti, booking, now=NOW - timedelta(days=1))
+    with pytest.raises(ValidationError):
+        actions.do_remove_family_member(siti, aisyah)  # the cancelled booking keeps its record
+    other = actions.do_add_family_member(siti, nik="1275011503150009", name="Fikri", relation="child")
+    actions.do_remove_family_member(siti, other)
+    assert not siti.family_members.filter(pk=other.pk).exists()

@@ -174,3 +174,24 @@ def test_the_live_estimate_follows_the_queue(sri, three_booked, poli_anak):
     assert actions.current_estimate(third, at(MONDAY, 9)).estimated_at == at(MONDAY, 9, 10)
     first.refresh_from_db()
     assert actions.current_estimate(first, at(MONDAY, 9)) is None
+
+
+def test_the_board_shows_numbers_only(sri, three_booked, poli_anak):
+    first, second, third = three_booked
+    for appointment in (first, second, third):
+        actions.do_check_in(sri, appointment.booking_code, now=at(MONDAY, 8))
+    called = actions.do_call_next(sri, poli_anak, now=at(MONDAY, 8, 30))
+    actions.do_skip(sri, called, now=at(MONDAY, 8, 31))
+    actions.do_call_next(sri, poli_anak, now=at(MONDAY, 8, 32))
+    poli_anak.refresh_from_db()
+
+    board = actions.queue_board(poli_anak)
+
+    assert (board.now_serving, board.next_numbers, board.skipped, board.waiting, board.last_number) == (
+        2,
+        [3],
+        [1],
+        1,
+        3,
+    )
+    assert "Siti" not in str(board) and "Aisyah" not in str(board) and "Andi" not in str(board)
