@@ -761,6 +761,8 @@ def do_recall(user, appointment, *, now=None):
     check_queue_actor(user, appointment.session)
     with transaction.atomic():
         session = _lock_session(appointment.session)
+        if appointment.status not in (Status.CALLED, Status.SKIPPED):
+            raise IllegalMove("Hanya pasien yang sudah dipanggil atau dilewati yang dapat dipanggil ulang.")
         if appointment.status == Status.SKIPPED:
             other = session.appointments.filter(status=Status.CALLED).exclude(pk=appointment.pk).first()
             if other is not None:

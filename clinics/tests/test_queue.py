@@ -106,6 +106,15 @@ def test_recall_and_skip_an_absent_patient_who_later_turns_up(sri, three_booked,
         actions.do_mark_done(sri, called)  # not served yet
 
 
+def test_recall_does_not_jump_the_queue(sri, three_booked, poli_anak):
+    first, second, _ = three_booked
+    for appointment in (first, second):
+        actions.do_check_in(sri, appointment.booking_code, now=at(MONDAY, 8))
+    with pytest.raises(actions.IllegalMove):
+        actions.do_recall(sri, second, now=at(MONDAY, 8, 30))
+    assert actions.do_call_next(sri, poli_anak, now=at(MONDAY, 8, 30)) == first
+
+
 def test_the_doctor_with_a_login_works_the_queue_of_their_own_sessions(sri, three_booked, poli_anak, city):
     doctor = make_citizen("1275015003800006", "dr. Rahmawati Lubis, Sp.A", phone="")
     Practitioner.objects.filter(pk=poli_anak.practitioner_id).update(user=doctor)
