@@ -8,6 +8,7 @@ from django.http import Http404
 from django.test import override_settings
 
 from audit.models import AuditEvent
+from cities.models import City, forget_current_city
 from clinics import actions
 from clinics.models import Appointment, PaymentType, Session, Status, parse_booking_code
 from clinics.tests.conftest import AISYAH_NIK, BPJS, MEDAN_NIK, MONDAY, NOW, REFERRAL, at, book, session_of
@@ -236,3 +237,10 @@ def test_a_family_member_is_removed_only_without_bookings(siti, andi, aisyah, po
     other = actions.do_add_family_member(siti, nik="1275011503150009", name="Fikri", relation="child")
     actions.do_remove_family_member(siti, other)
     assert not siti.family_members.filter(pk=other.pk).exists()
+
+
+def test_a_city_open_to_everyone_accepts_family_members_from_elsewhere(siti, city):
+    City.objects.filter(pk=city.pk).update(residents_only_registration=False)
+    forget_current_city()
+    member = actions.do_add_family_member(siti, nik=MEDAN_NIK, name="Keponakan dari Medan", relation="other")
+    assert member.nik == MEDAN_NIK
