@@ -28,10 +28,10 @@ from certificates.actions import IllegalMove as CertificateIllegalMove
 from certificates.views import pdf_response
 from cities.models import current_city_or_404
 from core.api import Conflict
-from core.pagination import keyset_page
+from core.pagination import ascending_page, keyset_page
 from permits import actions
 from permits.models import Application, Company, Document, StepPhoto
-from permits.queries import queue_page, step_clocks, work_queue
+from permits.queries import step_clocks, work_queue
 from permits.serializers import (
     APPLICATION_RELATED,
     ApplicationDetailSerializer,
@@ -573,7 +573,7 @@ class QueueView(PermitView):
             raise PermissionDenied("Hanya untuk petugas.")
         query = _query(PermitQueueQuerySerializer, request)
         queue = work_queue(request.user, mine=query["mine"], unassigned=query["unassigned"])
-        page = queue_page(queue, query.get("cursor"), size=query["size"])
+        page = ascending_page(queue, query.get("cursor"), size=query["size"], field="due_at")
         context = {"request": request, "clocks": step_clocks(page.items)}
         results = PermitQueueItemSerializer(page.items, many=True, context=context).data
         return Response({"results": results, "next": _next_url(request, page.next_cursor)})

@@ -1,26 +1,21 @@
 """Read-only lists of permit applications for the officers' web pages and the API.
 
-`work_queue()` is the queue an officer works from; `queue_page()` pages it by keyset, nearest deadline
-first. Both run down the partial indexes of permits.models.Application (application_queue_idx on
-(opd, step_role, due_at, id), application_holder_idx on (holder, due_at, id)), so a page costs the
-same at 2,000 and at 200,000 applications.
+`work_queue()` is the queue an officer works from, nearest deadline first; core.pagination.ascending_page
+(field "due_at") pages it by keyset. It runs down the partial indexes of permits.models.Application
+(application_queue_idx on (opd, step_role, due_at, id), application_holder_idx on (holder, due_at, id),
+application_city_queue_idx on (city, due_at, id)), so a page costs the same at 2,000 and at 200,000.
 """
-
-from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 
 from accounts.permissions import SEES_ALL
 from cities.models import current_city
-from core.pagination import Page, decode_cursor, encode_cursor
 from deadlines.models import Deadline
 from permits.models import QUEUE_STATUSES, Application
 
 QUEUE_RELATED = ("permit_type", "holder", "company", "applicant", "opd")
-# A cursor stands for "after the last row seen"; a row without a due moment sorts last, after this one.
-NO_DUE_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 def work_queue(user, *, mine=False, unassigned=False):
@@ -34,7 +29,7 @@ def work_queue(user, *, mine=False, unassigned=False):
     application at a step in the city, to read (who holds it, where it is, how late). Citizens and officers
     without an OPD get an empty queue.
 
-    Ordered by (due_at, id) ascending, the order `queue_page()` pages by.
+    Ordered by (due_at, id) ascending, the order core.pagination.ascending_page pages by.
     """
     if mine and unassigned:
         raise ValidationError({"filter": ["Pilih salah satu: yang Anda tangani atau yang belum ditangani."]})
@@ -53,35 +48,6 @@ def work_queue(user, *, mine=False, unassigned=False):
     elif unassigned:
         applications = applications.filter(holder__isnull=True)
     return applications.select_related(*QUEUE_RELATED).order_by(F("due_at").asc(nulls_last=True), "id")
-
-
-def queue_page(queryset, cursor=None, *, size):
-    """One page of a queue ordered by (due_at, id) ascending, rows without a due moment last.
-
-    `cursor` is the previous page's `next_cursor` (opaque; a malformed one is a ValidationError on
-    "cursor"). Same Page shape as core.pagination.keyset_page, which pages newest first. Rows with a due
-    moment and rows without are read as two ranges, each starting at the cursor, so the database begins
-    its index scan there however deep the page is.
-    """
-    dated = queryset.filter(due_at__isnull=False).order_by("due_at", "id")
-    undated = queryset.filter(due_at__isnull=True).order_by("id")
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        if moment == NO_DUE_TIME:
-            dated = dated.none()
-            undated = undated.filter(id__gt=pk)
-        else:
-            # The first condition is implied by the second; it lets the index scan start at the cursor.
-            dated = dated.filter(Q(due_at__gte=moment), Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk))
-    items = list(dated[: size + 1])
-    if len(items) <= size:
-        items += list(undated[: size + 1 - len(items)])
-    next_cursor = None
-    if len(items) > size:
-        items = items[:size]
-        last = items[-1]
-        next_cursor = encode_cursor(last.due_at or NO_DUE_TIME, last.pk)
-    return Page(items=items, next_cursor=next_cursor)
 
 
 def step_clocks(applications):

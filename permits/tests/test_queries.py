@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.pagination import ascending_page
 from permits import actions
 from permits.models import Application
-from permits.queries import queue_page, step_clocks, work_queue
+from permits.queries import step_clocks, work_queue
 from permits.tests.conftest import submitted
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -106,7 +107,7 @@ def test_the_queue_pages_by_keyset_without_skipping_or_repeating(siti, city, faj
         Application.objects.filter(pk=application.pk).update(due_at=due + timedelta(minutes=offset))
     seen, cursor, pages = [], None, 0
     while True:
-        page = queue_page(work_queue(fajar), cursor, size=2)
+        page = ascending_page(work_queue(fajar), cursor, size=2, field="due_at")
         seen += numbers(page.items)
         pages += 1
         cursor = page.next_cursor
@@ -119,15 +120,15 @@ def test_the_queue_pages_by_keyset_without_skipping_or_repeating(siti, city, faj
 def test_an_application_without_a_due_moment_sorts_last_and_pages(siti, city, fajar):
     first, second = submitted(siti, city, "siup"), submitted(siti, city, "siup")
     Application.objects.filter(pk=first.pk).update(due_at=None)
-    page = queue_page(work_queue(fajar), size=1)
+    page = ascending_page(work_queue(fajar), size=1, field="due_at")
     assert numbers(page.items) == [second.registration_number]
-    page = queue_page(work_queue(fajar), page.next_cursor, size=1)
+    page = ascending_page(work_queue(fajar), page.next_cursor, size=1, field="due_at")
     assert numbers(page.items) == [first.registration_number] and page.next_cursor is None
 
 
 def test_a_forged_cursor_is_a_validation_error(fajar):
     with pytest.raises(ValidationError) as error:
-        queue_page(work_queue(fajar), "bukan-kursor", size=10)
+        ascending_page(work_queue(fajar), "bukan-kursor", size=10, field="due_at")
     assert "cursor" in error.value.message_dict
 
 

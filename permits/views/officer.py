@@ -24,6 +24,7 @@ from accounts.permissions import SEES_ALL
 from audit.events import history
 from certificates.views import pdf_response
 from cities.models import current_city
+from core.pagination import ascending_page
 from deadlines.models import Deadline
 from permits import actions, queries
 from permits import officer_forms as f
@@ -113,8 +114,8 @@ def queue(request):
         context["error"] = "Pilihan tampilan tidak dikenal."
         return render(request, "permits/officer/queue.html", context, status=400)
     try:
-        page = queries.queue_page(
-            queries.work_queue(user, **FILTERS[shown][1]), request.GET.get("setelah"), size=PAGE_SIZE
+        page = ascending_page(
+            queries.work_queue(user, **FILTERS[shown][1]), request.GET.get("setelah"), size=PAGE_SIZE, field="due_at"
         )
     except ValidationError as error:
         context["error"] = " ".join(error.messages)

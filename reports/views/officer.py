@@ -8,14 +8,12 @@ message (409).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -25,7 +23,7 @@ from accounts.models import Role, User
 from accounts.permissions import SEES_ALL, access_case, may_act_on_case
 from audit.events import history
 from cities.models import Opd, current_city
-from core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from core.pagination import ascending_page, keyset_page
 from deadlines.models import Deadline
 from reports import actions, queries
 from reports.actions import IllegalMove
@@ -35,8 +33,6 @@ from reports.similar import similar_open_reports
 PAGE_SIZE = 50
 MERGE_SUGGESTIONS = 5
 INBOX_READERS = actions.COORDINATORS | {Role.INSPEKTORAT}
-# A cursor stands for "after the last row seen"; rows without a live clock sort last, after this moment.
-NO_DUE_TIME = datetime.max.replace(tzinfo=UTC)
 
 SORT_LABELS = {"tenggat": "Tenggat terdekat", "terbaru": "Terbaru", "terlama": "Terlama"}
 CLOCK_LABELS = {
@@ -111,34 +107,6 @@ def rows_with_clocks(reports):
     return list(rows.values())
 
 
-def ascending_page(queryset, cursor, *, field_name):
-    """A keyset page in (field, id) ascending order, rows without a value last: the lists' own order.
-
-    Rows with a value and rows without are read as two ranges, each starting at the cursor, so that the
-    database begins its index scan there however deep the page is.
-    """
-    with_value = queryset.filter(**{f"{field_name}__isnull": False}).order_by(field_name, "id")
-    without_value = queryset.filter(**{f"{field_name}__isnull": True}).order_by("id")
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        if moment == NO_DUE_TIME:
-            with_value = with_value.none()
-            without_value = without_value.filter(id__gt=pk)
-        else:
-            with_value = with_value.filter(
-                Q(**{f"{field_name}__gte": moment}),
-                Q(**{f"{field_name}__gt": moment}) | Q(**{field_name: moment, "id__gt": pk}),
-            )
-    items = list(with_value[: PAGE_SIZE + 1])
-    if len(items) <= PAGE_SIZE:
-        items += list(without_value[: PAGE_SIZE + 1 - len(items)])
-    next_cursor = None
-    if len(items) > PAGE_SIZE:
-        items = items[:PAGE_SIZE]
-        next_cursor = encode_cursor(getattr(items[-1], field_name) or NO_DUE_TIME, items[-1].pk)
-    return Page(items=items, next_cursor=next_cursor)
-
-
 @login_required
 def coordinator_inbox(request):
     """New reports to verify and verified ones to route, oldest first; the Inspektorat reads along."""
@@ -150,10 +118,16 @@ def coordinator_inbox(request):
     context = {"may_act": user.role in actions.COORDINATORS, "error": None}
     try:
         to_verify = ascending_page(
-            inbox.filter(status=Status.RECEIVED), request.GET.get("lanjut_verifikasi"), field_name="created_at"
+            inbox.filter(status=Status.RECEIVED),
+            request.GET.get("lanjut_verifikasi"),
+            size=PAGE_SIZE,
+            field="created_at",
         )
         to_route = ascending_page(
-            inbox.filter(status=Status.VERIFIED), request.GET.get("lanjut_disposisi"), field_name="created_at"
+            inbox.filter(status=Status.VERIFIED),
+            request.GET.get("lanjut_disposisi"),
+            size=PAGE_SIZE,
+            field="created_at",
         )
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
@@ -187,7 +161,8 @@ def queue(request):
         if sort == "terbaru":
             page = keyset_page(reports, cursor, size=PAGE_SIZE)
         else:
-            page = ascending_page(reports, cursor, field_name="due_at" if sort == "tenggat" else "created_at")
+            field = "due_at" if sort == "tenggat" else "created_at"
+            page = ascending_page(reports, cursor, size=PAGE_SIZE, field=field)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render(request, "reports/officer_queue.html", context, status=400)
