@@ -205,7 +205,8 @@ def do_submit_report(
     return report
 
 
-INTAKE_BATCH = 100
+# Small batches: each holds the audit chain lock until it commits, and other moves wait for it meanwhile.
+INTAKE_BATCH = 10
 
 
 def receive_submissions(limit=None):
