@@ -6,9 +6,9 @@ seed: 2,000 applications over the last week, 200,000 over three years, so that b
 volume and their queues hold as much work; only the history behind them differs) and reuses them while
 they still hold what they were built with, from the last week (say --rebuild to start over). Then, in
 each database, times every query warm: the median of --runs calls after two untimed ones, through the
-same functions the pages and the API call (permits.queries.work_queue + queue_page + step_clocks for the
-queues, permits.actions.track for tracking, core.pagination.keyset_page over the applicant's
-applications) and through the views themselves with Django's test client. The two databases are
+same functions the pages and the API call (permits.queries.work_queue, core.pagination.ascending_page and
+step_clocks for the queues, permits.actions.track for tracking, core.pagination.keyset_page over the
+applicant's applications) and through the views themselves with Django's test client. The two databases are
 measured in alternating rounds and each query keeps its best median, so a burst of other work on the
 machine does not decide the verdict.
 
@@ -136,10 +136,10 @@ def cases():
 
     from accounts.models import Role
     from cities.models import current_city
-    from core.pagination import keyset_page
+    from core.pagination import ascending_page, keyset_page
     from permits.actions import applications_visible_to, track
     from permits.models import Application
-    from permits.queries import queue_page, step_clocks, work_queue
+    from permits.queries import step_clocks, work_queue
     from permits.views.applicant import PAGE_SIZE as MINE_PAGE
     from permits.views.officer import PAGE_SIZE as QUEUE_PAGE
 
@@ -157,17 +157,17 @@ def cases():
 
     def queue(user, **filters):
         def run():
-            page = queue_page(work_queue(user, **filters), None, size=QUEUE_PAGE)
+            page = ascending_page(work_queue(user, **filters), None, size=QUEUE_PAGE, field="due_at")
             step_clocks(page.items)
             return len(page.items)
 
         return run
 
     def second_queue_page(user):
-        cursor = queue_page(work_queue(user), None, size=QUEUE_PAGE).next_cursor
+        cursor = ascending_page(work_queue(user), None, size=QUEUE_PAGE, field="due_at").next_cursor
 
         def run():
-            page = queue_page(work_queue(user), cursor, size=QUEUE_PAGE)
+            page = ascending_page(work_queue(user), cursor, size=QUEUE_PAGE, field="due_at")
             step_clocks(page.items)
             return len(page.items)
 
