@@ -181,7 +181,8 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("KC_NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1
 NOTIFICATION_LEASE_SECONDS = env_int("KC_NOTIFICATION_LEASE_SECONDS", 300, minimum=1)
 
 # e-Masyarakat
-REPORT_PHOTO_MAX_BYTES = env_int("KC_REPORT_PHOTO_MAX_MB", 8, minimum=1) * 1_000_000
+# Photos (reports and their proof, permit survey photos): checked and cleaned by core.photos.
+PHOTO_MAX_BYTES = env_int("KC_PHOTO_MAX_MB", 8, minimum=1) * 1_000_000
 REPORT_MAX_PHOTOS = 5
 # Map background tiles ({z}/{x}/{y}). Maps work without them (points, typed coordinates); tests set it to "".
 KC_MAP_TILE_URL = env_str("KC_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

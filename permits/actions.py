@@ -37,6 +37,7 @@ from accounts.permissions import SEES_ALL, may_see_case
 from audit.events import record
 from certificates.actions import do_issue_certificate, do_revoke_certificate
 from cities.models import Opd, current_city
+from core.photos import check_photos
 from deadlines import clock
 from notifications.outbox import notify_user
 from permits import links
@@ -61,7 +62,6 @@ from permits.models import (
     format_registration_number,
 )
 from permits.payments import get_backend
-from reports.photos import check_photos
 
 MAX_TEXT = 2000
 MAX_FIELD_TEXT = 300

@@ -50,6 +50,7 @@ from accounts.models import Role, User
 from certificates.actions import new_verification_code, signer_title
 from certificates.models import Certificate
 from certificates.signing import sign
+from core.bulk import TableWriter, reserve_ids
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from permits import links
@@ -72,8 +73,6 @@ from reports.generator import (
     FEMALE_NAMES,
     MALE_NAMES,
     STREETS,
-    _reserve_ids,
-    _TableWriter,
     citizen_pool,
 )
 
@@ -563,12 +562,12 @@ class _Batch:
     surveys: list = field(default_factory=list)
 
     def write(self):
-        _TableWriter(Certificate, with_pk=True).write(self.certificates)
-        _TableWriter(Application, with_pk=True).write(self.applications)
-        _TableWriter(StepRecord).write(self.step_records)
-        _TableWriter(Deadline).write(self.clocks)
-        _TableWriter(Payment).write(self.payments)
-        _TableWriter(SurveyResponse).write(self.surveys)
+        TableWriter(Certificate, with_pk=True).write(self.certificates)
+        TableWriter(Application, with_pk=True).write(self.applications)
+        TableWriter(StepRecord).write(self.step_records)
+        TableWriter(Deadline).write(self.clocks)
+        TableWriter(Payment).write(self.payments)
+        TableWriter(SurveyResponse).write(self.surveys)
 
 
 class _Type:
@@ -615,7 +614,7 @@ class _CityPlan:
         batch = _Batch()
         for moment, draft, number, pk in zip(moments, drafts, numbers, ids, strict=True):
             self._application(batch, pk, moment, draft, number)
-        certificate_ids = _reserve_ids(Certificate, len(batch.certificates)) if batch.certificates else []
+        certificate_ids = reserve_ids(Certificate, len(batch.certificates)) if batch.certificates else []
         for certificate, pk in zip(batch.certificates, certificate_ids, strict=True):
             certificate["id"] = pk
             certificate.pop("application")["certificate_id"] = pk
@@ -1127,7 +1126,7 @@ class _InlineWriter:
 
     def write(self, plan, moments, drafts, numbers):
         with transaction.atomic():
-            batch = plan.batch(moments, drafts, numbers, _reserve_ids(Application, len(moments)))
+            batch = plan.batch(moments, drafts, numbers, reserve_ids(Application, len(moments)))
             batch.write()
         return batch
 
@@ -1148,7 +1147,7 @@ class _PipelinedWriter:
         self.thread.start()
 
     def write(self, plan, moments, drafts, numbers):
-        batch = plan.batch(moments, drafts, numbers, _reserve_ids(Application, len(moments)))
+        batch = plan.batch(moments, drafts, numbers, reserve_ids(Application, len(moments)))
         self._raise_failure()
         self.batches.put(batch)
         return batch

@@ -66,7 +66,7 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.Field):
-    """The uploads as a list; permits.actions (through reports.photos) checks each one by its content."""
+    """The uploads as a list; permits.actions (through core.photos) checks each one by its content."""
 
     widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 

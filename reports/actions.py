@@ -21,10 +21,10 @@ from accounts.models import Role, User
 from accounts.permissions import check_may_act
 from audit.events import record
 from cities.models import current_city
+from core.photos import check_photos
 from deadlines import clock
 from notifications.outbox import notify_user, queue
 from reports.models import OPD_STATUSES, Category, Note, Photo, Report, Status, Support, active_categories
-from reports.photos import check_photos
 
 MAX_DESCRIPTION = 4000
 MAX_ATTRIBUTE_LENGTH = 1000

@@ -23,7 +23,7 @@ class MultiplePhotoInput(forms.FileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several files under one name; their content is checked by reports.photos, not here."""
+    """Several files under one name; their content is checked by core.photos, not here."""
 
     widget = MultiplePhotoInput
 

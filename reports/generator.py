@@ -23,7 +23,6 @@ Generated history is bulk data: rows go straight into the tables in batches (COP
 PostgreSQL, multi-row INSERT elsewhere), without audit events, notifications or photos.
 """
 
-import json
 import math
 import queue
 import random
@@ -43,6 +42,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cities.models import Kelurahan
+from core.bulk import TableWriter, reserve_ids
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from reports.actions import CLOCK_PLAN, CLOCK_RESOLVE, CLOCK_VERIFY, PLAN_DAYS, VERIFY_DAYS
@@ -753,9 +753,9 @@ class _Batch:
     supports: list = field(default_factory=list)
 
     def write(self):
-        _TableWriter(Report, with_pk=True).write(self.reports)
-        _TableWriter(Deadline).write(self.clocks)
-        _TableWriter(Support).write(self.supports)
+        TableWriter(Report, with_pk=True).write(self.reports)
+        TableWriter(Deadline).write(self.clocks)
+        TableWriter(Support).write(self.supports)
 
 
 def _may_pipeline():
@@ -768,7 +768,7 @@ class _InlineWriter:
 
     def write(self, plan, moments):
         with transaction.atomic():
-            batch = plan.batch(moments, _reserve_ids(Report, len(moments)))
+            batch = plan.batch(moments, reserve_ids(Report, len(moments)))
             batch.write()
         return batch
 
@@ -791,7 +791,7 @@ class _PipelinedWriter:
         self.thread.start()
 
     def write(self, plan, moments):
-        batch = plan.batch(moments, _reserve_ids(Report, len(moments)))
+        batch = plan.batch(moments, reserve_ids(Report, len(moments)))
         self._raise_failure()
         self.batches.put(batch)
         return batch
@@ -817,60 +817,3 @@ class _PipelinedWriter:
     def _raise_failure(self):
         if self.failure is not None:
             raise self.failure
-
-
-# --- Writing in bulk -------------------------------------------------------------------------
-
-
-def _reserve_ids(model, count):
-    """`count` new primary keys for `model`, taken before the rows exist so rows can point at each other."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: inside the batch's write transaction nobody else inserts; never reuse an id (AUTOINCREMENT).
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
-        highest = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        first = max(highest, row[0] if row else 0) + 1
-        return list(range(first, first + count))
-
-
-class _TableWriter:
-    """Writes rows given as {attname: value} into a model's table; missing fields take their defaults."""
-
-    def __init__(self, model, *, with_pk=False):
-        self.table = model._meta.db_table
-        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        self.defaults = {f.attname: f.get_default() for f in self.fields}
-        self.json_fields = {f.attname for f in self.fields if f.get_internal_type() == "JSONField"}
-
-    def write(self, rows):
-        if not rows:
-            return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY in text format: the server parses each value as its column's type.
-                with cursor.cursor.copy(f"COPY {quote(self.table)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(self._values(row))
-                return
-            prepared = [
-                [f.get_db_prep_save(row.get(f.attname, self.defaults[f.attname]), connection) for f in self.fields]
-                for row in rows
-            ]
-            placeholders = ", ".join(["%s"] * len(self.fields))
-            cursor.executemany(f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({placeholders})", prepared)
-
-    def _values(self, row):
-        values = []
-        for f in self.fields:
-            value = row.get(f.attname, self.defaults[f.attname])
-            values.append(json.dumps(value) if f.attname in self.json_fields else value)
-        return values

@@ -182,7 +182,7 @@ def test_a_text_file_named_jpg_is_refused(client, siti, tangsi):
 
 
 def test_an_oversized_photo_is_refused(client, siti, tangsi, settings):
-    settings.REPORT_PHOTO_MAX_BYTES = 2_000
+    settings.PHOTO_MAX_BYTES = 2_000
     response = refused(client, siti, report_form(tangsi, photos=[photo(size=(800, 600))]))
 
     assert "terlalu besar" in errors_of(response, "id_photos")

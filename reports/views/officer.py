@@ -238,7 +238,7 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.Field):
-    """The uploads as a list; reports.photos checks each one by its content."""
+    """The uploads as a list; core.photos checks each one by its content."""
 
     widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 

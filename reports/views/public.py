@@ -21,8 +21,8 @@ from audit.events import public_timeline
 from cities.models import current_city_or_404
 from core.api import error_body
 from core.pagination import keyset_page
+from core.photos import ACCEPTED_FORMATS
 from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, number_of
-from reports.photos import ACCEPTED_FORMATS
 from reports.queries import public_reports
 
 PAGE_SIZE = 20

@@ -1,4 +1,5 @@
-"""Photo checks: by content, not by name; size-limited; metadata removed.
+"""Photo checks for every service (report and proof photos, permit survey photos): by content, not by
+name; size-limited (PHOTO_MAX_BYTES); metadata removed.
 
 Every accepted photo is decoded and re-encoded, which drops EXIF (GPS
 position, camera serial, owner name…) and anything hidden after the image
@@ -26,7 +27,7 @@ class CleanPhoto:
 def clean_photo(upload):
     """Check an uploaded file and return a CleanPhoto, or raise ValidationError in Bahasa Indonesia."""
     name = getattr(upload, "name", "foto")
-    limit = settings.REPORT_PHOTO_MAX_BYTES
+    limit = settings.PHOTO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             f"Foto '{name}' terlalu besar ({upload.size / 1_000_000:.1f} MB); paling besar {limit / 1_000_000:.0f} MB.",
