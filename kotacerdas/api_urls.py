@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("reports.api_urls")),
     path("", include("certificates.api_urls")),
     path("", include("permits.api_urls")),
+    path("", include("clinics.api_urls")),
 ]

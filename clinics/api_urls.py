@@ -1,0 +1,3 @@
+"""e-Dokter's REST API under /api/v1/dokter/."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""FHIR R4 interface of e-Dokter under /fhir/r4/."""
+
+app_name = "fhir"
+
+urlpatterns = []
