@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from clinics import actions
@@ -75,3 +76,23 @@ def book(user, session, *, member=None, payment="general", now=NOW, **extra):
 
 def one_day(day):
     return day + timedelta(days=1)
+
+
+class Clock:
+    """The time the pages and the API see (django.utils.timezone.now), moved by the story."""
+
+    def __init__(self, monkeypatch, moment):
+        self.moment = moment
+        monkeypatch.setattr(timezone, "now", lambda: self.moment)
+
+    def set(self, moment):
+        self.moment = moment
+
+    def advance(self, **delta):
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Pages and API calls happen at NOW (Monday 1 March 2027, 07:00 in Binjai) unless the story moves the clock."""
+    return Clock(monkeypatch, NOW)
