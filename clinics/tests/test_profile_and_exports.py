@@ -12,6 +12,7 @@ from clinics import actions, exports
 from clinics.demo import load_demo_clinics
 from clinics.models import Appointment, Clinic, Facility, Practitioner, Session, WeeklySchedule
 from clinics.tests.conftest import BPJS, MONDAY, NOW, at, book, session_of
+from conftest import make_citizen
 from kotacerdas import domains
 
 RSUD_POLI = {"umum", "anak", "penyakit-dalam", "bedah", "obgyn", "mata", "gigi", "tht", "saraf", "jantung"}
@@ -129,3 +130,20 @@ def test_the_demo_makes_four_weeks_of_sessions_and_rinas_bookings_once(city):
     rina = Appointment.objects.filter(patient__login_id=demo_nik(city))
     assert sorted(rina.values_list("clinic__code", "payment_type")) == [("anak", "general"), ("umum", "jkn")]
     assert load_demo_clinics(city, now=NOW) == (0, 0)
+
+
+def test_palu_runs_e_dokter_from_its_own_profile(palu):
+    """Another city, no code of its own: RSUD Anutapura's poli anak is bookable by a Palu citizen, and a
+    Binjai NIK is not accepted as a Palu family member."""
+    rsud = Facility.objects.get(city=palu, code="rsud-anutapura")
+    assert (rsud.kind, rsud.opd.code) == ("rsud", "rsud-anutapura")
+    assert Facility.objects.get(city=palu, code="puskesmas-talise").opd.code == "dinkes"
+    assert not Facility.objects.filter(city=palu, code="rsud-djoelham").exists()
+    made = actions.materialize_sessions(palu, MONDAY, 7)
+    assert made > 0
+    anak = Session.objects.get(clinic__facility=rsud, clinic__code="anak", date=MONDAY)
+    nur = make_citizen("7271014506900001", "Nur Aini", phone="+6281300000091")
+    appointment = actions.do_book(nur, anak, payment_type="general", now=NOW)
+    assert (appointment.queue_number, appointment.session.clinic.facility.city) == (1, palu)
+    with pytest.raises(ValidationError):
+        actions.do_add_family_member(nur, nik="1275015203190004", name="Anak dari Binjai", relation="child")
