@@ -494,8 +494,7 @@ def _booked_text(appointment):
 
 
 def _check_before_cutoff(appointment, now, what):
-    cutoff = appointment.session.starts_at - timedelta(hours=settings.CLINIC_CANCEL_CUTOFF_HOURS)
-    if now > cutoff:
+    if now > change_cutoff(appointment):
         raise ValidationError(
             {
                 "appointment": [
@@ -1140,3 +1139,29 @@ def _tell(appointment, template, context, *, dedupe_key=None):
         **context,
     }
     notify_user(appointment.patient, template, context, about=appointment, dedupe_key=dedupe_key)
+
+
+# --- What the patient may still change (pages and API show the buttons from these) --------------
+
+
+def change_cutoff(appointment):
+    """The moment after which the patient can no longer cancel or reschedule online."""
+    return appointment.session.starts_at - timedelta(hours=settings.CLINIC_CANCEL_CUTOFF_HOURS)
+
+
+def check_cancel(user, appointment, now=None):
+    """Raises what do_cancel would refuse with (404, PermissionDenied, IllegalMove, ValidationError)."""
+    now = now or timezone.now()
+    check_patient(user, appointment)
+    if appointment.status != Status.BOOKED:
+        _refuse(appointment, Status.CANCELLED)
+    _check_before_cutoff(appointment, now, "dibatalkan")
+
+
+def check_reschedule(user, appointment, now=None):
+    """Raises what do_reschedule would refuse with before a new session is chosen."""
+    now = now or timezone.now()
+    check_patient(user, appointment)
+    if appointment.status != Status.BOOKED:
+        _refuse(appointment, Status.RESCHEDULED)
+    _check_before_cutoff(appointment, now, "dipindah")
