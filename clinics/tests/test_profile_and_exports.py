@@ -132,6 +132,18 @@ def test_the_demo_makes_four_weeks_of_sessions_and_rinas_bookings_once(city):
     assert load_demo_clinics(city, now=NOW) == (0, 0)
 
 
+def test_the_demo_loaded_during_practice_hours_shows_a_live_queue_once(city):
+    load_demo_users(city, "Demo-uji-2026")
+    load_demo_clinics(city, now=at(MONDAY, 9))
+    anak = session_of("rsud-djoelham", "anak")
+    board = actions.queue_board(anak)
+    assert board.now_serving == 2 and board.waiting == anak.walk_ins - 2
+    walk_ins = Appointment.objects.filter(walk_in=True).count()
+    assert walk_ins > 0
+    load_demo_clinics(city, now=at(MONDAY, 10))
+    assert Appointment.objects.filter(walk_in=True).count() == walk_ins
+
+
 def test_palu_runs_e_dokter_from_its_own_profile(palu):
     """Another city, no code of its own: RSUD Anutapura's poli anak is bookable by a Palu citizen, and a
     Binjai NIK is not accepted as a Palu family member."""
