@@ -529,9 +529,8 @@ class QueueMoveSchema(AutoSchema):
         return {200: ClinicStaffAppointmentSerializer, **_errors(401, 403, 404, 409)}
 
 
+# Move a patient in the queue; the answer is the patient as the staff now see them.
 class QueueActionView(ClinicView):
-    """Move a patient in the queue; the answer is the patient as the staff now see them."""
-
     action_name = None
     schema = QueueMoveSchema()
 

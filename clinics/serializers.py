@@ -6,16 +6,13 @@ patient's name), the patient (their family members and appointments, NIK masked)
 (quotas, cut-offs, NIK, BPJS and referral numbers, who may act) are clinics.actions' and answer in its words.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.nik import mask_nik
 from audit.events import public_timeline
-from clinics.actions import current_estimate
+from clinics.actions import change_cutoff, current_estimate
 from clinics.models import PaymentType, Relation, Status
 
 NOT_AN_OBJECT = "Data harus berupa objek JSON atau isian formulir."
@@ -216,11 +213,6 @@ class ClinicTimelineSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-def change_deadline(appointment):
-    """Until when the patient may cancel or reschedule (clinics.actions' cut-off before the session)."""
-    return appointment.session.starts_at - timedelta(hours=settings.CLINIC_CANCEL_CUTOFF_HOURS)
-
-
 class ClinicAppointmentSerializer(serializers.Serializer):
     """A patient's appointment as they see it."""
 
@@ -250,7 +242,7 @@ class ClinicAppointmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_may_change(self, appointment) -> bool:
-        return appointment.status == Status.BOOKED and self.context["now"] <= change_deadline(appointment)
+        return appointment.status == Status.BOOKED and self.context["now"] <= change_cutoff(appointment)
 
     def get_url(self, appointment) -> str:
         return _absolute(self.context, reverse("api-clinic-appointment", args=[appointment.booking_code]))
@@ -277,7 +269,7 @@ class ClinicAppointmentDetailSerializer(ClinicAppointmentSerializer):
 
     @extend_schema_field(serializers.DateTimeField())
     def get_cancel_until(self, appointment):
-        return serializers.DateTimeField().to_representation(change_deadline(appointment))
+        return serializers.DateTimeField().to_representation(change_cutoff(appointment))
 
     @extend_schema_field(ClinicTimelineSerializer(many=True))
     def get_timeline(self, appointment):
