@@ -869,26 +869,7 @@ class QueueBoard:
 
 def queue_board(session, *, shown=5):
     """The live queue of a session for the waiting-room board and the Command Center."""
-    rows = list(
-        session.appointments.filter(
-            status__in=[Status.CHECKED_IN, Status.CALLED, Status.SERVED, Status.SKIPPED, Status.BOOKED]
-        )
-        .order_by("queue_number")
-        .values_list("queue_number", "status")
-    )
-    waiting = [number for number, status in rows if status == Status.CHECKED_IN]
-    in_room = [number for number, status in rows if status in IN_ROOM_STATUSES]
-    return QueueBoard(
-        session_id=session.pk,
-        clinic=session.clinic.name,
-        practitioner=session.practitioner.name,
-        now_serving=session.now_serving if session.now_serving in in_room else None,
-        next_numbers=waiting[:shown],
-        skipped=[number for number, status in rows if status == Status.SKIPPED],
-        waiting=len(waiting),
-        not_checked_in=sum(1 for _, status in rows if status == Status.BOOKED),
-        last_number=session.last_queue_number,
-    )
+    return queue_boards([session], shown=shown)[0]
 
 
 # --- Cancellation of sessions by the facility --------------------------------------------------
@@ -1165,3 +1146,45 @@ def check_reschedule(user, appointment, now=None):
     if appointment.status != Status.BOOKED:
         _refuse(appointment, Status.RESCHEDULED)
     _check_before_cutoff(appointment, now, "dipindah")
+
+
+# --- The waiting-room screen of a poli: every session of the day at once -----------------------
+
+
+BOARD_STATUSES = [Status.CHECKED_IN, Status.CALLED, Status.SERVED, Status.SKIPPED, Status.BOOKED]
+
+
+def queue_boards(sessions, *, shown=5):
+    """queue_board() of several sessions with one query for all their queues, in the order given.
+
+    The poli's board shows each of its sessions of the day; it reads only the rows still in the queue
+    (appointment_queue_idx), so its cost does not grow with the history.
+    """
+    sessions = list(sessions)
+    rows = {session.pk: [] for session in sessions}
+    queued = (
+        Appointment.objects.filter(session__in=list(rows), status__in=BOARD_STATUSES)
+        .order_by("session_id", "queue_number")
+        .values_list("session_id", "queue_number", "status")
+    )
+    for session_id, number, status in queued:
+        rows[session_id].append((number, status))
+    boards = []
+    for session in sessions:
+        queue = rows[session.pk]
+        waiting = [number for number, status in queue if status == Status.CHECKED_IN]
+        in_room = [number for number, status in queue if status in IN_ROOM_STATUSES]
+        boards.append(
+            QueueBoard(
+                session_id=session.pk,
+                clinic=session.clinic.name,
+                practitioner=session.practitioner.name,
+                now_serving=session.now_serving if session.now_serving in in_room else None,
+                next_numbers=waiting[:shown],
+                skipped=[number for number, status in queue if status == Status.SKIPPED],
+                waiting=len(waiting),
+                not_checked_in=sum(1 for _, status in queue if status == Status.BOOKED),
+                last_number=session.last_queue_number,
+            )
+        )
+    return boards

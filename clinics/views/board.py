@@ -1,0 +1,69 @@
+"""The live queue board of a poli for the waiting-room screen: public, no login, queue numbers only.
+
+`/dokter/antrean/<facility>/<poli>/` is the whole page; its `isi/` fragment is what htmx fetches every ten
+seconds (without JavaScript the page reloads itself). Each of today's sessions of the poli shows the number
+being served, the next numbers, skipped numbers and how many still wait — never a name or a NIK. A fixed
+number of queries whatever the history: the poli, today's sessions, and their queues in one query
+(clinics.actions.queue_boards).
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from cities.models import current_city_or_404
+from clinics import actions
+from clinics.models import Clinic, Session, SessionStatus
+
+REFRESH_SECONDS = 10
+# Without JavaScript the whole page reloads itself, a little less often.
+RELOAD_SECONDS = 30
+NEXT_SHOWN = 5
+
+
+def board_context(facility_code, clinic_code):
+    city = current_city_or_404()
+    clinic = (
+        Clinic.objects.select_related("facility")
+        .filter(facility__city=city, facility__code=facility_code, code=clinic_code, active=True, facility__active=True)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("Poli tidak ditemukan.")
+    now = timezone.now()
+    sessions = list(
+        Session.objects.filter(clinic=clinic, date=timezone.localdate(now, city.zone))
+        .select_related("clinic", "practitioner")
+        .order_by("start", "id")
+    )
+    open_sessions = [session for session in sessions if session.status == SessionStatus.OPEN]
+    boards = dict(zip(open_sessions, actions.queue_boards(open_sessions, shown=NEXT_SHOWN), strict=True))
+    return {
+        "clinic": clinic,
+        "facility": clinic.facility,
+        "updated_at": timezone.localtime(now, city.zone),
+        "rows": [
+            {"session": session, "board": boards.get(session), "finished": _finished(session, boards.get(session), now)}
+            for session in sessions
+        ],
+        "refresh_seconds": REFRESH_SECONDS,
+        "reload_seconds": RELOAD_SECONDS,
+    }
+
+
+def _finished(session, board, now):
+    """Past its end with nobody left in the queue (a late queue stays on the board until it is empty)."""
+    return session.ends_at <= now and board is not None and not (board.now_serving or board.waiting or board.skipped)
+
+
+@never_cache
+def board(request, facility_code, clinic_code):
+    context = board_context(facility_code, clinic_code)
+    context["kiosk"] = request.GET.get("layar") == "penuh"
+    return render(request, "clinics/board/board.html", context)
+
+
+@never_cache
+def board_fragment(request, facility_code, clinic_code):
+    return render(request, "clinics/board/_queues.html", board_context(facility_code, clinic_code))
