@@ -1,19 +1,15 @@
 """Where e-Dokter's pages live, for "my cases" and the links in messages.
 
-The citizen's appointment page is named `clinics:appointment` (argument: the booking code). Until the
-pages are installed the URL cannot be reversed and the link is left out ("my cases" then shows the
-booking code without a link); messages always carry the booking code itself.
+The citizen's appointment page is `clinics:appointment` (/dokter/saya/<booking code>/); messages carry
+the booking code itself as well, so a patient without the link can still show it at the desk.
 """
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 def appointment_url(appointment):
-    try:
-        return reverse("clinics:appointment", args=[appointment.booking_code])
-    except NoReverseMatch:
-        return ""
+    return reverse("clinics:appointment", args=[appointment.booking_code])
 
 
 def absolute(path):
