@@ -277,6 +277,14 @@ def test_jkn_without_a_bpjs_number_or_referral_is_refused_next_to_the_field(siti
     assert not Appointment.objects.exists()
 
 
+def test_a_booking_without_a_payment_type_asks_for_one(siti_client, poli_anak):
+    response = siti_client.post(book_url(poli_anak), {"patient": "diri"})
+
+    assert response.status_code == 400
+    assert "Pilih cara bayar: JKN (BPJS Kesehatan) atau umum." in error_summary(response)
+    assert not Appointment.objects.exists()
+
+
 def test_a_family_member_of_another_citizen_cannot_be_chosen(siti_client, andi, poli_anak):
     member = actions.do_add_family_member(andi, nik="1275015203190004", name="Anak Andi", relation="child")
 
@@ -327,9 +335,11 @@ def test_the_appointment_page_shows_code_number_time_qr_and_timeline(siti_client
     assert "Perkiraan dilayani sekarang: pukul 08.30 WIB · 0 pasien sebelum Anda" in page
     assert "Terdaftar di Poli Anak RSUD Dr. R.M. Djoelham Binjai" in page  # the public timeline
     # The QR code holds exactly the booking code, as the desk's scanner types it.
-    expected = segno.make(appointment.booking_code, error="m").svg_inline(scale=6, border=2)
+    expected = segno.make_qr(appointment.booking_code, error="m").svg_inline(border=4)
     drawn = re.search(r'<path [^>]*d="([^"]+)"', expected).group(1)
     assert f'd="{drawn}"' in response.content.decode()
+    # A full QR code of version 1 (21 modules and the quiet zone), not a Micro QR that scanners cannot read.
+    assert '<svg role="img" viewBox="0 0 29 29" class="qr">' in response.content.decode()
     # 07.00 is past the cut-off (2 hours before 08.30): no buttons, the desk is named.
     assert "Batas waktu membatalkan atau memindah jadwal online sudah lewat" in page
     assert reverse("clinics:cancel", args=[appointment.booking_code]) not in html(response)
@@ -470,6 +480,16 @@ def test_a_foreign_nik_is_refused_with_the_message(siti_client, siti):
     assert response.status_code == 400
     assert "Binjai" in error_summary(response)
     assert 'id="id_nik_error"' in html(response)
+    assert not FamilyMember.objects.exists()
+
+
+def test_an_empty_family_member_form_names_what_is_missing(siti_client, siti):
+    response = siti_client.post(reverse("clinics:family"), {"nik": "", "name": "", "relation": ""})
+
+    assert response.status_code == 400
+    summary = error_summary(response)
+    assert "NIK wajib diisi." in summary and "Nama lengkap wajib diisi." in summary
+    assert "Pilih hubungan keluarga." in summary
     assert not FamilyMember.objects.exists()
 
 

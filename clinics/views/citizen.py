@@ -281,8 +281,11 @@ def _allowed(check, user, appointment):
 def qr_svg(code):
     """The booking code as an inline SVG QR code; its content is the code itself (the desk's scanner
     types it into the check-in field)."""
-    qr = segno.make(code, error="m")
-    return mark_safe(qr.svg_inline(scale=6, border=2, title=f"Kode QR untuk kode booking {code}", svgclass="qr"))
+    # A full QR code (a code this short would otherwise become a Micro QR, which phone and desk scanners
+    # do not read); sized by the stylesheet through its viewBox.
+    qr = segno.make_qr(code, error="m")
+    svg = qr.svg_inline(border=4, omitsize=True, title=f"Kode QR untuk kode booking {code}", svgclass="qr")
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 @login_required
