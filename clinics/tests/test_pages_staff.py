@@ -12,6 +12,7 @@ from accounts.models import Role
 from clinics.models import Appointment, Practitioner, ScheduleException, SessionStatus, Status
 from clinics.tests.conftest import MONDAY, at, book, session_of
 from conftest import make_officer, opd
+from portal.tests.test_accessibility import structure
 
 HOME = reverse("clinics_staff:home")
 CHECK_IN = reverse("clinics_staff:check_in")
@@ -165,7 +166,9 @@ def test_the_session_page_lists_the_waiting_patients_by_number_and_name(desk, ar
     assert response.context["not_checked_in"] == 1
     body = text(response)
     assert "Aisyah Putri" in body and "Siti Aminah" in body
-    assert "Panggil berikutnya (nomor 1)" in body
+    assert reverse("clinics_staff:call_next", args=[poli_anak.pk]) in body
+    # The waiting list follows the desk's check-ins by itself (htmx), the buttons stay put.
+    assert 'hx-select="#ringkasan"' in body and 'hx-trigger="every 15s"' in body
 
 
 def test_the_poli_calls_serves_and_finishes_through_the_page(desk, arrived, poli_anak, clock):
@@ -385,3 +388,14 @@ def test_the_officer_workspace_links_hospital_staff_to_the_desk(client, sri, bud
     assert HOME in text(client.get(reverse("portal:officer_workspace")))
     client.force_login(budi)
     assert HOME not in text(client.get(reverse("portal:officer_workspace")))
+
+
+def test_the_staff_pages_label_every_field(desk, three_booked, poli_anak, clock):
+    clock.set(at(MONDAY, 8, 30))
+    doctor = Practitioner.objects.get(name__startswith="dr. Rahmawati")
+    for url in (HOME, page(poli_anak.pk), reverse("clinics_staff:exception", args=[doctor.pk])):
+        response = desk.get(url)
+        fields = structure(response)
+        assert fields.inputs and all(input_id in fields.label_for for input_id in fields.inputs), (url, fields.inputs)
+        assert fields.links[0] == "#isi"
+        assert not [asset for asset in fields.assets if asset.startswith(("http:", "https:", "//"))]
