@@ -248,19 +248,24 @@ class BoardView(PublicView):
     def get(self, request, facility, clinic):
         city = current_city_or_404()
         poli = (
-            Clinic.objects.filter(code=clinic, facility__code=facility, facility__city=city, active=True)
+            Clinic.objects.filter(
+                code=clinic, facility__code=facility, facility__city=city, active=True, facility__active=True
+            )
             .select_related("facility")
             .first()
         )
         if poli is None:
             raise Http404("Poli tidak ditemukan.")
         today = timezone.localdate(timezone.now(), city.zone)
-        sessions = poli.sessions.filter(date=today).select_related("clinic", "practitioner").order_by("start", "id")
+        sessions = list(
+            poli.sessions.filter(date=today).select_related("clinic", "practitioner").order_by("start", "id")
+        )
+        boards = actions.queue_boards(sessions)
         board = {
             "facility": poli.facility,
             "poli": poli,
             "date": today,
-            "sessions": [{"session": session, "board": actions.queue_board(session)} for session in sessions],
+            "sessions": [{"session": s, "board": b} for s, b in zip(sessions, boards, strict=True)],
         }
         response = Response(ClinicBoardSerializer(board).data)
         response["Cache-Control"] = "no-store"

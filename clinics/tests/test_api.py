@@ -564,3 +564,24 @@ def test_every_e_dokter_operation_is_in_the_schema_with_a_summary(db, tmp_path):
         ("/api/v1/dokter/fasilitas", "get"),
         ("/api/v1/dokter/sesi", "get"),
     ]
+
+
+def test_the_board_shows_each_session_of_the_day_in_a_fixed_number_of_queries(
+    siti, andi, sri, sessions, django_assert_max_num_queries
+):
+    morning, afternoon = Session.objects.filter(
+        clinic__code="umum", clinic__facility__code="rsud-djoelham", date=MONDAY
+    )
+    book(siti, morning)
+    book(andi, afternoon)
+    actions.do_cancel_session(sri, afternoon, reason="Dokter dinas luar")
+    api().get("/api/v1/dokter/antrean/rsud-djoelham/umum")  # the city and its settings read once
+
+    with django_assert_max_num_queries(3):
+        response = api().get("/api/v1/dokter/antrean/rsud-djoelham/umum")
+
+    boards = response.json()["sessions"]
+    assert [(board["start"], board["status"], board["not_checked_in"]) for board in boards] == [
+        ("08:00", "open", 1),
+        ("13:00", "cancelled", 0),
+    ]
