@@ -41,6 +41,7 @@ from clinics.serializers import (
     ClinicFacilitySerializer,
     ClinicFamilyMemberInputSerializer,
     ClinicFamilyMemberSerializer,
+    ClinicPageQuerySerializer,
     ClinicRescheduleSerializer,
     ClinicSessionCancelSerializer,
     ClinicSessionQuerySerializer,
@@ -314,15 +315,10 @@ class FamilyDetailView(ClinicView):
 # --- the citizen: appointments --------------------------------------------------------------
 
 
-class PageQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, help_text="Dari tautan `next` halaman sebelumnya")
-    size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
-
-
 class AppointmentListView(ClinicView):
     @extend_schema(
         operation_id="v1_dokter_appointments_list",
-        parameters=[PageQuerySerializer],
+        parameters=[ClinicPageQuerySerializer],
         responses={
             200: inline_serializer(
                 name="ClinicAppointmentPage",
@@ -339,7 +335,7 @@ class AppointmentListView(ClinicView):
     )
     def get(self, request):
         _check_citizen(request.user)
-        query = _query(PageQuerySerializer, request)
+        query = _query(ClinicPageQuerySerializer, request)
         appointments = Appointment.objects.filter(patient=request.user).select_related(*APPOINTMENT_RELATED)
         page = keyset_page(appointments, query.get("cursor"), size=query["size"], field="booked_at")
         results = ClinicAppointmentSerializer(page.items, many=True, context=_context(request)).data

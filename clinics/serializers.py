@@ -194,6 +194,11 @@ class ClinicBookingSerializer(Input):
     referral_number = text_field(help_text="Nomor rujukan (JKN, bila poli memerlukannya)")
 
 
+class ClinicPageQuerySerializer(Input):
+    cursor = serializers.CharField(required=False, help_text="Dari tautan `next` halaman sebelumnya")
+    size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
 class ClinicCancelSerializer(Input):
     reason = text_field(help_text="Alasan pembatalan (tidak wajib)")
 
