@@ -945,7 +945,7 @@ def do_add_exception(user, practitioner, *, date, reason, schedule=None, note=""
     """A doctor does not practise on a day (leave, holiday, cancelled): no session is made that day, and the
     sessions already made are cancelled (their patients told). Returns the exception."""
     now = now or timezone.now()
-    check_facility_staff(user, practitioner.facility)
+    check_schedule_manager(user, practitioner.facility)
     if reason not in ExceptionReason.values:
         raise ValidationError({"reason": ["Pilih alasan: cuti, hari libur atau praktik dibatalkan."]})
     if schedule is not None and schedule.practitioner_id != practitioner.pk:
@@ -1188,3 +1188,94 @@ def queue_boards(sessions, *, shown=5):
             )
         )
     return boards
+
+
+# --- Configuration by hand: the city admin and a facility's staff (clinics.admin) --------------------
+
+
+def is_city_admin(user):
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.CITY_ADMIN)
+
+
+def check_schedule_manager(user, facility):
+    """A facility's poli, doctors, schedules and days off are managed by its staff and by the city admin."""
+    if not is_city_admin(user):
+        check_facility_staff(user, facility)
+
+
+# The fields clinics.exports._check_schedules names in its messages, with their names on a form.
+_SCHEDULE_FIELD_LABELS = {
+    "quota_jkn": "Kuota JKN",
+    "quota_general": "Kuota umum",
+    "quota_walk_in": "Kuota loket",
+    "minutes_per_patient": "Menit per pasien",
+    "start": "Jam mulai",
+    "end": "Jam selesai",
+}
+
+
+def check_weekly_schedule(schedule):
+    """A weekly schedule entered by hand, before it is saved; raises ValidationError by field.
+
+    The rules of the city profile (clinics.exports._check_schedules: the poli is one of the doctor's
+    facility, the end after the start, quotas and minutes per patient 0–500, at least one minute), and two
+    more: at least one quota above zero, and an active schedule does not overlap another active schedule of
+    the same doctor on the same weekday, in any poli.
+    """
+    from clinics.exports import DAY_CODES, _check_schedules
+
+    item = {
+        "clinic": schedule.clinic.code,
+        "days": [next(code for code, day in DAY_CODES.items() if day == schedule.weekday)],
+        "start": f"{schedule.start:%H:%M}",
+        "end": f"{schedule.end:%H:%M}",
+        "quota_jkn": schedule.quota_jkn,
+        "quota_general": schedule.quota_general,
+        "quota_walk_in": schedule.quota_walk_in,
+        "minutes_per_patient": schedule.minutes_per_patient,
+    }
+    same_facility = schedule.clinic.facility_id == schedule.practitioner.facility_id
+    own_clinics = {schedule.clinic.code: None} if same_facility else {}
+    try:
+        _check_schedules(own_clinics, [item], "Jadwal")
+    except ValidationError as error:
+        raise ValidationError(_schedule_error(error.messages[0])) from error
+    if not (schedule.quota_jkn or schedule.quota_general or schedule.quota_walk_in):
+        message = "Isi paling sedikit satu kuota (JKN, umum atau loket): jadwal tanpa kuota tidak dapat dipesan."
+        raise ValidationError({"quota_jkn": [message]})
+    if schedule.active:
+        other = (
+            WeeklySchedule.objects.filter(
+                practitioner_id=schedule.practitioner_id,
+                weekday=schedule.weekday,
+                active=True,
+                start__lt=schedule.end,
+                end__gt=schedule.start,
+            )
+            .exclude(pk=schedule.pk)
+            .select_related("clinic")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "start": [
+                        f"Bertumpuk dengan jadwal {schedule.practitioner.name} yang lain pada hari yang sama: "
+                        f"{other.clinic.name}, {other.start:%H.%M}–{other.end:%H.%M}."
+                    ]
+                }
+            )
+
+
+def _schedule_error(message):
+    """clinics.exports' message ('Jadwal, jadwal ke-1: jam selesai …') as {field: [sentence]} for a form."""
+    text = message.split(": ", 1)[-1]
+    field = None
+    for name, label in _SCHEDULE_FIELD_LABELS.items():
+        if f"'{name}'" in text:
+            field, text = name, text.replace(f"'{name}'", label)
+    if field is None and "jam selesai" in text:
+        field = "end"
+    elif field is None and "poli" in text:
+        field = "clinic"
+    return {field or "__all__": [text[:1].upper() + text[1:]]}
