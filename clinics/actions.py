@@ -232,8 +232,10 @@ def bookable_sessions(*, clinic=None, practitioner=None, facility=None, city=Non
     city = city or current_city()
     sessions = sessions.filter(clinic__facility__city=city)
     today = timezone.localdate(now, city.zone)
+    # A session not yet started is today or later: the lower bound (implied by starts_at > now) lets the
+    # (clinic, date) and (date, status) indexes read the window only, not the whole history.
     return list(
-        sessions.filter(date__lte=today + timedelta(days=days - 1))
+        sessions.filter(date__range=(today, today + timedelta(days=days - 1)))
         .select_related("clinic__facility", "practitioner")
         .order_by("starts_at", "clinic_id", "id")
     )
