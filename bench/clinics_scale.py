@@ -9,9 +9,9 @@ both, only the history behind them differs) and reuses them while they still hol
 with (say --rebuild to start over). Then, in each database, with the clock set to that moment, times
 every query warm: the median of --runs calls after two untimed ones, through the functions the pages,
 the API and the Command Center call (clinics.actions.bookable_sessions, queue_board(s),
-clinics.exports.live_queues and stats) and through the views themselves with Django's test client. The
-two databases are measured in alternating rounds and each query keeps its best median, so a burst of
-other work on the machine does not decide the verdict.
+clinics.exports.live_queues and stats) and through the pages and the API themselves with Django's test
+client. The two databases are measured in alternating rounds (each first in every other one) and each
+query keeps its best median, so a burst of other work on the machine does not decide the verdict.
 
     .venv/bin/python bench/clinics_scale.py [--rebuild] [--explain] [--runs 15] [--rounds 3] [--only TEKS]
 
@@ -187,6 +187,14 @@ def cases():
             except NoReverseMatch:
                 continue  # the page is not there (yet)
             yield f"HTTP GET {name} {clinic_code} {facility_code}", page(public, url)
+    for facility_code, clinic_code in CLINICS[:2]:
+        clinic = Clinic.objects.get(facility__city=city, facility__code=facility_code, code=clinic_code)
+        yield (
+            f"HTTP GET API sesi?poli= {clinic_code} {facility_code}",
+            page(public, f"/api/v1/dokter/sesi?poli={clinic.pk}"),
+        )
+        url = f"/api/v1/dokter/antrean/{facility_code}/{clinic_code}"
+        yield f"HTTP GET API antrean {clinic_code} {facility_code}", page(public, url)
 
 
 def database_ms(label, run, show):
@@ -246,7 +254,9 @@ def main():
         ensure_database(size, name, args.rebuild)
     best = {size: {} for size in SIZES}
     for round_number in range(args.rounds):
-        for size, name in SIZES.items():
+        # Each database goes first in every other round: neither always meets a cold machine.
+        order = list(SIZES.items()) if round_number % 2 == 0 else list(SIZES.items())[::-1]
+        for size, name in order:
             explain = args.explain and round_number == 0
             for label, result in run_child(name, args.runs, explain, args.only).items():
                 kept = best[size].get(label)
