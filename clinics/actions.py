@@ -883,7 +883,14 @@ def next_free_session(session, payment_type, now=None):
     field = "quota_jkn__gt" if payment_type == PaymentType.JKN else "quota_general__gt"
     counter = "booked_jkn" if payment_type == PaymentType.JKN else "booked_general"
     return (
-        Session.objects.filter(clinic=session.clinic, status=SessionStatus.OPEN, starts_at__gt=now)
+        # The date bound (a session not started is today or later) keeps this to the coming sessions'
+        # index range instead of every session the poli ever had.
+        Session.objects.filter(
+            clinic=session.clinic,
+            status=SessionStatus.OPEN,
+            date__gte=timezone.localdate(now, session.clinic.facility.city.zone),
+            starts_at__gt=now,
+        )
         .exclude(pk=session.pk)
         .filter(**{field: F(counter)})
         .select_related("practitioner")
