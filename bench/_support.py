@@ -3,21 +3,31 @@
 Not a benchmark itself (bench/run.py skips files starting with "_").
 """
 
+import argparse
+import json
 import os
 import secrets
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The PostgreSQL server the benchmarks create their databases on; the path names the database
 # they connect to for CREATE/DROP DATABASE.
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+# PostgreSQL's default random_page_cost (4) models spinning disks; on SSD storage, like this machine's
+# and any current server's, 1.1 is the usual setting (docs/performance.md); the scale benchmarks' databases
+# use it.
+SSD_RANDOM_PAGE_COST = 1.1
 
 
 def free_port():
@@ -160,6 +170,56 @@ def check_server():
         ) from None
 
 
+# --- The scale benchmarks' databases: built once with generated data, reused while they fit ---------
+
+
+def scale_site_env(name, city):
+    """The environment of manage.py and of the measuring processes on database `name`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kotacerdas.settings",
+        "DATABASE_URL": database_url(name),
+        "KC_CITY": city,
+        "KC_LOG_LEVEL": "WARNING",
+    }
+
+
+def kept_database(name, env, rebuild):
+    """Whether database `name` is there to be reused (and --rebuild was not said); if so it is migrated
+    first, so that a newer schema (a new index) applies to the kept data."""
+    if rebuild or not database_exists(name):
+        return False
+    manage(env, "migrate", "--noinput")
+    return True
+
+
+def reuse_database(name, holding):
+    """Keep database `name` as it is, with fresh statistics; says what it holds."""
+    execute(name, "ANALYZE")
+    print(f"{name}: dipakai ulang ({holding}).", flush=True)
+
+
+def build_database(name, env, city, size_text, command, *arguments, summary_lines=1):
+    """Database `name` from scratch: migrated, `city` loaded and filled by `manage.py command *arguments`
+    (whose last `summary_lines` lines are printed), then vacuumed."""
+    started = time.monotonic()
+    print(f"{name}: membangun {size_text}…", flush=True)
+    create_database(name, replace=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_city", city)
+    first, *rest = manage(env, command, *arguments).strip().splitlines()[-summary_lines:]
+    print("\n".join([f"{name}: {command}: {first.strip()}", *(f"{name}: {line}" for line in rest)]), flush=True)
+    # Bulk-loaded tables: vacuum sets the visibility map (index-only scans), analyze the statistics,
+    # as autovacuum would have done on a database that grew over the years.
+    execute(name, "VACUUM (ANALYZE)")
+    print(f"{name}: siap dalam {time.monotonic() - started:.0f} detik.", flush=True)
+
+
+def use_ssd_costs(name):
+    """Plan the queries of database `name` for SSD storage (see SSD_RANDOM_PAGE_COST)."""
+    execute(name, f"ALTER DATABASE {name} SET random_page_cost = {SSD_RANDOM_PAGE_COST}")
+
+
 # --- Timing ---------------------------------------------------------------------------------------
 
 
@@ -192,3 +252,239 @@ def print_table(header, rows, *, right_from=1):
                 for i, (cell, width) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
         )
+
+
+def latency_cells(latencies_ms):
+    """The median and the 95th percentile of sorted latencies in ms, as table cells ("–" when there are none)."""
+    if not latencies_ms:
+        return ["–", "–"]
+    p95 = latencies_ms[min(int(len(latencies_ms) * 0.95), len(latencies_ms) - 1)]
+    return [f"{statistics.median(latencies_ms):.0f}", f"{p95:.0f}"]
+
+
+# --- The scale benchmarks: the same queries timed on a small and a large database ---------------------
+
+
+def scale_arguments(description, size_labels):
+    """The scale benchmarks' command line; `size_labels` names the small and the large database ("2k", "200k")."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="bangun ulang kedua database")
+    parser.add_argument("--explain", action="store_true", help="tampilkan EXPLAIN (ANALYZE) tiap kueri")
+    parser.add_argument("--runs", type=int, default=15, help="panggilan terukur per kueri (median)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help=f"putaran bergantian {'/'.join(size_labels)}; median terbaik dipakai"
+    )
+    parser.add_argument("--only", metavar="TEKS", default="", help="ukur hanya kueri yang labelnya memuat TEKS")
+    parser.add_argument("--measure", metavar="OUTPUT", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def setup_measuring_process():
+    """Django in this process as production runs it: no query log, and the test client's host allowed."""
+    import django
+
+    # Static files are not collected for a measuring process; the pages need none.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def time_queries(cases, *, runs, explain, only, tables):
+    """{label: {"ms": median, "rows": rows returned or None, "sql_ms": PostgreSQL's own time}} for each
+    (label, function returning the number of rows or None) of `cases` whose label contains `only`;
+    the SQL time counts the SELECTs that read any of `tables`."""
+    results = {}
+    for label, run in cases:
+        if only.lower() not in label.lower():
+            continue
+        rows = run()
+        sql_ms = database_ms(label, run, explain, tables)
+        results[label] = {"ms": median_ms(run, runs=runs), "rows": rows, "sql_ms": sql_ms}
+    return results
+
+
+def database_ms(label, run, show, tables):
+    """Time PostgreSQL itself spends on the SELECTs of `tables` that `run` sends (EXPLAIN ANALYZE);
+    the plans printed if `show`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    if show:
+        print(f"\n=== {label}")
+    total = 0.0
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.startswith("SELECT") or not any(table in sql for table in tables):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0][0]
+            total += plan["Execution Time"]
+            if show:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                print(sql[:300] + (" …" if len(sql) > 300 else ""))
+                print("\n".join(row[0] for row in cursor.fetchall()))
+    return total
+
+
+def page_answers(client, url, expected=200):
+    """A function that GETs `url` with the test `client`; SystemExit unless it answers `expected`."""
+
+    def run():
+        response = client.get(url)
+        if response.status_code != expected:
+            raise SystemExit(f"{url} menjawab {response.status_code}, bukan {expected}.")
+
+    return run
+
+
+def write_measurement(path, results):
+    Path(path).write_text(json.dumps(results))
+
+
+def best_of_rounds(script, databases, city, args):
+    """{size: {label: result}}: `script --measure` run in each of `databases` ({size: name}) for
+    args.rounds alternating rounds (each database first in every other one, so neither always meets a
+    cold machine), each query keeping its best median."""
+    best = {size: {} for size in databases}
+    for round_number in range(args.rounds):
+        order = list(databases.items()) if round_number % 2 == 0 else list(databases.items())[::-1]
+        for size, name in order:
+            explain = args.explain and round_number == 0
+            for label, result in _measure_in(script, name, city, args.runs, explain, args.only).items():
+                kept = best[size].get(label)
+                if kept is None or result["ms"] < kept["ms"]:
+                    best[size][label] = result
+    return best
+
+
+def _measure_in(script, name, city, runs, explain, only):
+    with tempfile.NamedTemporaryFile(suffix=".json") as output:
+        command = [sys.executable, script, "--measure", output.name, "--runs", str(runs), "--only", only]
+        if explain:
+            command.append("--explain")
+        done = subprocess.run(command, cwd=BASE_DIR, env=scale_site_env(name, city))
+        if done.returncode != 0:
+            raise SystemExit(f"Pengukuran di {name} gagal.")
+        return json.loads(Path(output.name).read_text())
+
+
+def print_verdict(best, *, target_ratio, size_labels, noun, runs, rounds, as_of=None):
+    """The table of best medians at both sizes with their ratio against `target_ratio`; the exit status
+    (1 if any query took more than `target_ratio` times its time on the small database)."""
+    small, large = best
+    rows, failed = [], []
+    for label, at_small in best[small].items():
+        at_large = best[large][label]
+        ratio = at_large["ms"] / at_small["ms"]
+        verdict = "LULUS" if ratio <= target_ratio else "GAGAL"
+        if verdict == "GAGAL":
+            failed.append(label)
+        counted = "–" if at_small["rows"] is None else f"{at_small['rows']}/{at_large['rows']}"
+        times = [f"{at_small['ms']:.2f}", f"{at_large['ms']:.2f}", f"{ratio:.2f}×"]
+        sql = [f"{at_small['sql_ms']:.2f}", f"{at_large['sql_ms']:.2f}"]
+        rows.append([label, counted, *times, f"≤{target_ratio:g}×", verdict, *sql])
+    moment = f" pada {as_of:%d-%m-%Y %H.%M} (waktu kota)" if as_of else ""
+    print(
+        f"\nWaktu kueri hangat{moment}, median {runs} panggilan, terbaik dari {rounds} putaran (PostgreSQL, "
+        f"{thousands(small)} vs {thousands(large)} {noun}). Kolom SQL: waktu PostgreSQL sendiri (EXPLAIN ANALYZE, "
+        "sekali), sebagai keterangan."
+    )
+    small_label, large_label = size_labels
+    header = ["Kueri", "Baris", f"{small_label} ms", f"{large_label} ms", "Rasio", "Target", "Hasil"]
+    print_table([*header, f"SQL {small_label} ms", f"SQL {large_label} ms"], rows)
+    if failed:
+        print(f"GAGAL: {', '.join(failed)} lebih dari {target_ratio:g}× waktunya pada {thousands(small)} {noun}.")
+        return 1
+    print(
+        f"OK: setiap kueri pada {thousands(large)} {noun} paling lama {target_ratio:g}× "
+        f"waktunya pada {thousands(small)} {noun}."
+    )
+    return 0
+
+
+# --- The race benchmarks: many threads released at once on a database of their own ------------------
+
+
+@contextmanager
+def throwaway_database_site(database, city):
+    """The environment of a site of `city` on a fresh PostgreSQL database `database` (dropped afterwards),
+    its files in a temporary directory."""
+    check_server()
+    create_database(database, replace=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
+            yield site_environment(Path(tmp), city, database_url=database_url(database))
+    finally:
+        drop_database(database)
+
+
+def setup_site_here(env, city):
+    """The site's database migrated and `city` loaded, and Django set up in this process on it."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_city", city)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def create_citizens(count, name):
+    """`count` citizens of the current city with valid NIKs and verified phones, created in bulk, named
+    "`name` 1" onwards; they cannot log in with a password."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import User
+    from cities.models import current_city
+    from reports.generator import citizen_nik
+
+    city = current_city()
+    kecamatan_count = city.kecamatan.count()
+    return User.objects.bulk_create(
+        User(
+            login_id=citizen_nik(city, index, kecamatan_count),
+            kind=User.Kind.CITIZEN,
+            full_name=f"{name} {index + 1}",
+            phone=f"+62813{index:08d}",
+            phone_verified_at=timezone.now(),
+            password=make_password(None),
+        )
+        for index in range(count)
+    )
+
+
+def release_together(tasks, *, timeout=300):
+    """Call every task at once, each in a thread with its own database connection, all waiting at one
+    barrier; (seconds until the last one finished, [(result, seconds, error) per task]). A task that
+    raises gives its error as "Type: message"; one not finished within `timeout` seconds says so."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(tasks) + 1)
+    outcomes = [None] * len(tasks)
+
+    def work(index, task):
+        try:
+            barrier.wait(timeout=60)
+            started = time.perf_counter()
+            try:
+                outcomes[index] = (task(), time.perf_counter() - started, None)
+            except Exception as exc:  # reported by the benchmark: any failure fails it
+                outcomes[index] = (None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(index, task)) for index, task in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=60)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    seconds = time.perf_counter() - started
+    return seconds, [outcome or (None, seconds, f"tidak selesai dalam {timeout} detik") for outcome in outcomes]

@@ -19,25 +19,19 @@ twice, a booking refused for anything but a full session, or fewer bookings than
 """
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import threading
-import time
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
+from functools import partial
 
 from _support import (
     BASE_DIR,
-    check_server,
-    create_database,
-    database_url,
-    drop_database,
-    manage,
+    create_citizens,
+    latency_cells,
     print_table,
-    site_environment,
+    release_together,
+    setup_site_here,
+    throwaway_database_site,
 )
 
 sys.path.insert(0, str(BASE_DIR))
@@ -52,36 +46,17 @@ FULL = "sudah penuh"
 
 def prepare(env, racers, places):
     """`racers` citizens and the sessions they race for; returns (citizens, warm-up citizens, sessions)."""
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_city", CITY)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.contrib.auth.hashers import make_password
+    setup_site_here(env, CITY)
     from django.utils import timezone
 
-    from accounts.models import User
     from cities.models import current_city
     from clinics import actions
     from clinics.models import Session
-    from reports.generator import citizen_nik
 
     city = current_city()
     today = timezone.localdate(timezone.now(), city.zone)
     actions.materialize_sessions(city, today, 3)
-    kecamatan_count = city.kecamatan.count()
-    citizens = User.objects.bulk_create(
-        User(
-            login_id=citizen_nik(city, index, kecamatan_count),
-            kind=User.Kind.CITIZEN,
-            full_name=f"Pasien Uji {index + 1}",
-            phone=f"+62813{index:08d}",
-            phone_verified_at=timezone.now(),
-            password=make_password(None),
-        )
-        for index in range(racers + WARMUP * len(CLINICS))
-    )
+    citizens = create_citizens(racers + WARMUP * len(CLINICS), "Pasien Uji")
     sessions = []
     for code in CLINICS:
         session = (
@@ -109,48 +84,37 @@ def prepare(env, racers, places):
 def race(citizens, sessions):
     """Every racer books at once, one thread and connection each; (seconds, [(appointment or None, latency,
     attempts, error)])."""
+    seconds, outcomes = release_together(
+        [partial(book, index, citizen, sessions) for index, citizen in enumerate(citizens)]
+    )
+    racers = []
+    for result, latency, error in outcomes:
+        appointment, attempts, refused = result or (None, 0, None)
+        racers.append((appointment, latency, attempts, refused or error))
+    return seconds, racers
+
+
+def book(index, citizen, sessions):
+    """Racer `index` books the first of the sessions (starting at its own) that is not full;
+    (appointment or None, attempts, error or None)."""
     from django.core.exceptions import ValidationError
-    from django.db import connections
 
     from clinics import actions
     from clinics.models import PaymentType
 
-    barrier = threading.Barrier(len(citizens) + 1)
-    outcomes = [None] * len(citizens)
-
-    def book(index, citizen):
+    attempts = 0
+    for offset in range(len(sessions)):
+        session = sessions[(index + offset) % len(sessions)]
+        attempts += 1
         try:
-            barrier.wait(timeout=60)
-            started = time.perf_counter()
-            attempts, error = 0, None
-            for offset in range(len(sessions)):
-                session = sessions[(index + offset) % len(sessions)]
-                attempts += 1
-                try:
-                    appointment = actions.do_book(citizen, session, payment_type=PaymentType.GENERAL)
-                    outcomes[index] = (appointment, time.perf_counter() - started, attempts, None)
-                    return
-                except ValidationError as exc:
-                    message = " ".join(exc.messages)
-                    if FULL not in message:
-                        error = f"ditolak bukan karena penuh: {message}"
-                        break
-                except Exception as exc:  # reported below: any failure fails the benchmark
-                    error = f"{type(exc).__name__}: {exc}"
-                    break
-            outcomes[index] = (None, time.perf_counter() - started, attempts, error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book, args=(i, citizen)) for i, citizen in enumerate(citizens)]
-    for thread in threads:
-        thread.start()
-    barrier.wait(timeout=60)
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=300)
-    seconds = time.perf_counter() - started
-    return seconds, [outcome or (None, seconds, 0, "tidak selesai dalam 300 detik") for outcome in outcomes]
+            return actions.do_book(citizen, session, payment_type=PaymentType.GENERAL), attempts, None
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+            if FULL not in message:
+                return None, attempts, f"ditolak bukan karena penuh: {message}"
+        except Exception as exc:  # reported below: any failure fails the benchmark
+            return None, attempts, f"{type(exc).__name__}: {exc}"
+    return None, attempts, None
 
 
 def check(outcomes, sessions, places):
@@ -193,17 +157,11 @@ def main():
         parser.error("--places paling sedikit 1 dan --concurrent paling sedikit 2")
     if args.concurrent < args.places * len(CLINICS):
         parser.error(f"--concurrent paling sedikit {args.places * len(CLINICS)}: lebih banyak pasien daripada tempat")
-    check_server()
-    create_database(DATABASE, replace=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
-            return run(args, Path(tmp))
-    finally:
-        drop_database(DATABASE)
+    with throwaway_database_site(DATABASE, CITY) as env:
+        return run(args, env)
 
 
-def run(args, workdir):
-    env = site_environment(workdir, CITY, database_url=database_url(DATABASE))
+def run(args, env):
     citizens, warmup, sessions = prepare(env, args.concurrent, args.places)
     from clinics import actions
     from clinics.models import PaymentType
@@ -238,8 +196,7 @@ def run(args, workdir):
                 f"{seconds:.2f}",
                 f"{len(booked) / seconds:.1f}" if seconds else "–",
                 f"{attempts / seconds:.1f}" if seconds else "–",
-                f"{statistics.median(latencies):.0f}" if latencies else "–",
-                f"{latencies[min(int(len(latencies) * 0.95), len(latencies) - 1)]:.0f}" if latencies else "–",
+                *latency_cells(latencies),
             ]
         ],
     )

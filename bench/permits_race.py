@@ -16,23 +16,17 @@ consecutive (per year, ending at the year's counter), or do not match the submit
 """
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import threading
-import time
-from pathlib import Path
+from functools import partial
 
 from _support import (
     BASE_DIR,
-    check_server,
-    create_database,
-    database_url,
-    drop_database,
-    manage,
+    create_citizens,
+    latency_cells,
     print_table,
-    site_environment,
+    release_together,
+    setup_site_here,
+    throwaway_database_site,
 )
 
 sys.path.insert(0, str(BASE_DIR))
@@ -51,34 +45,13 @@ SIUP_FORM = {
 
 def prepare(env, count):
     """`count` citizens, each with a complete SIUP draft; returns [(citizen, draft)]."""
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_city", CITY)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.contrib.auth.hashers import make_password
-    from django.utils import timezone
-
-    from accounts.models import User
+    setup_site_here(env, CITY)
     from cities.models import current_city
     from permits import actions
     from permits.models import PermitType
-    from reports.generator import citizen_nik
 
     city = current_city()
-    kecamatan_count = city.kecamatan.count()
-    citizens = User.objects.bulk_create(
-        User(
-            login_id=citizen_nik(city, index, kecamatan_count),
-            kind=User.Kind.CITIZEN,
-            full_name=f"Pemohon Uji {index + 1}",
-            phone=f"+62813{index:08d}",
-            phone_verified_at=timezone.now(),
-            password=make_password(None),
-        )
-        for index in range(count)
-    )
+    citizens = create_citizens(count, "Pemohon Uji")
     siup = PermitType.objects.get(city=city, code="siup")
     pairs = []
     for citizen in citizens:
@@ -112,34 +85,12 @@ def _document(requirement, citizen):
 
 def burst(pairs):
     """Submit every draft at once, one thread and connection each; (seconds, [(number or None, latency, error)])."""
-    from django.db import connections
-
     from permits import actions
 
-    barrier = threading.Barrier(len(pairs) + 1)
-    outcomes = [None] * len(pairs)
+    def submit(citizen, application):
+        return actions.do_submit(citizen, application).registration_number
 
-    def submit(index, citizen, application):
-        try:
-            barrier.wait(timeout=60)
-            started = time.perf_counter()
-            try:
-                number = actions.do_submit(citizen, application).registration_number
-                outcomes[index] = (number, time.perf_counter() - started, None)
-            except Exception as exc:  # reported below: any failure fails the benchmark
-                outcomes[index] = (None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(i, *pair)) for i, pair in enumerate(pairs)]
-    for thread in threads:
-        thread.start()
-    barrier.wait(timeout=60)
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=300)
-    seconds = time.perf_counter() - started
-    return seconds, [outcome or (None, seconds, "tidak selesai dalam 300 detik") for outcome in outcomes]
+    return release_together([partial(submit, citizen, application) for citizen, application in pairs])
 
 
 def check(outcomes, warmup_numbers):
@@ -180,17 +131,11 @@ def main():
     args = parser.parse_args()
     if args.concurrent < 2:
         parser.error("--concurrent paling sedikit 2")
-    check_server()
-    create_database(DATABASE, replace=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
-            return run(args, Path(tmp))
-    finally:
-        drop_database(DATABASE)
+    with throwaway_database_site(DATABASE, CITY) as env:
+        return run(args, env)
 
 
-def run(args, workdir):
-    env = site_environment(workdir, CITY, database_url=database_url(DATABASE))
+def run(args, env):
     pairs = prepare(env, WARMUP + args.concurrent)
     from permits import actions
 
@@ -213,8 +158,7 @@ def run(args, workdir):
                 accepted,
                 f"{seconds:.2f}",
                 f"{rate:.1f}",
-                f"{statistics.median(latencies):.0f}" if latencies else "–",
-                f"{latencies[min(int(len(latencies) * 0.95), len(latencies) - 1)]:.0f}" if latencies else "–",
+                *latency_cells(latencies),
                 numbers[0] if numbers else "–",
                 numbers[-1] if numbers else "–",
             ]
