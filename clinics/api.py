@@ -21,11 +21,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.permissions import SEES_ALL
 from cities.models import current_city_or_404
@@ -50,56 +49,29 @@ from clinics.serializers import (
     ClinicStaffSessionSerializer,
     ClinicWalkInSerializer,
 )
-from core.api import Conflict
+from core.api import (
+    ActionView,
+    error_responses,
+    next_page_url,
+    page_schema,
+    validated_input,
+    validated_query,
+)
 from core.pagination import keyset_page
-
-ERRORS = {
-    400: OpenApiResponse(description="Data tidak valid: pesan per isian (bentuk galat standar)"),
-    401: OpenApiResponse(description="Belum masuk (bentuk galat standar)"),
-    403: OpenApiResponse(description="Tidak berwenang (bentuk galat standar)"),
-    404: OpenApiResponse(description="Tidak ditemukan atau tidak boleh dilihat (bentuk galat standar)"),
-    409: OpenApiResponse(
-        description="Keadaan pendaftaran atau sesi tidak mengizinkan tindakan ini (bentuk galat standar)"
-    ),
-}
 
 
 def _errors(*codes):
-    return {code: ERRORS[code] for code in codes}
+    return error_responses(codes, conflict="Keadaan pendaftaran atau sesi tidak mengizinkan tindakan ini")
 
 
 # The base of every view here: a move the queue or the status table refuses is a conflict (409).
-# (A comment, not a docstring: drf-spectacular would show a docstring as every operation's description.)
-class ClinicView(APIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, actions.IllegalMove):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
+class ClinicView(ActionView):
+    illegal_moves = (actions.IllegalMove,)
 
 
 class PublicView(ClinicView):
     permission_classes = [AllowAny]
     authentication_classes = []
-
-
-def _query(serializer_class, request):
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _input(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
-def _next_url(request, cursor):
-    if cursor is None:
-        return None
-    params = request.query_params.copy()
-    params["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 def _context(request, **extra):
@@ -195,7 +167,7 @@ class SessionListView(PublicView):
     )
     def get(self, request):
         city = current_city_or_404()
-        query = _query(ClinicSessionQuerySerializer, request)
+        query = validated_query(ClinicSessionQuerySerializer, request)
         filters = {}
         if "poli" in query:
             filters["clinic"] = _found(
@@ -293,7 +265,7 @@ class FamilyListView(ClinicView):
         summary="Daftarkan anggota keluarga (NIK diperiksa seperti NIK Anda sendiri)",
     )
     def post(self, request):
-        values = _input(ClinicFamilyMemberInputSerializer, request)
+        values = validated_input(ClinicFamilyMemberInputSerializer, request)
         member = actions.do_add_family_member(request.user, **values)
         return Response(ClinicFamilyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
@@ -320,26 +292,18 @@ class AppointmentListView(ClinicView):
         operation_id="v1_dokter_appointments_list",
         parameters=[ClinicPageQuerySerializer],
         responses={
-            200: inline_serializer(
-                name="ClinicAppointmentPage",
-                fields={
-                    "results": ClinicAppointmentSerializer(many=True),
-                    "next": serializers.URLField(
-                        allow_null=True, help_text="Halaman berikutnya; null di halaman terakhir"
-                    ),
-                },
-            ),
+            200: page_schema("ClinicAppointmentPage", ClinicAppointmentSerializer),
             **_errors(400, 401, 403),
         },
         summary="Pendaftaran berobat saya (untuk saya dan keluarga), terbaru dulu",
     )
     def get(self, request):
         _check_citizen(request.user)
-        query = _query(ClinicPageQuerySerializer, request)
+        query = validated_query(ClinicPageQuerySerializer, request)
         appointments = Appointment.objects.filter(patient=request.user).select_related(*APPOINTMENT_RELATED)
         page = keyset_page(appointments, query.get("cursor"), size=query["size"], field="booked_at")
         results = ClinicAppointmentSerializer(page.items, many=True, context=_context(request)).data
-        return Response({"results": results, "next": _next_url(request, page.next_cursor)})
+        return Response({"results": results, "next": next_page_url(request, page.next_cursor)})
 
     @extend_schema(
         request=ClinicBookingSerializer,
@@ -349,7 +313,7 @@ class AppointmentListView(ClinicView):
     )
     def post(self, request):
         _check_citizen(request.user)
-        values = _input(ClinicBookingSerializer, request)
+        values = validated_input(ClinicBookingSerializer, request)
         session = _session_field(values["session"])
         member = None
         if values["family_member"] is not None:
@@ -385,7 +349,7 @@ class AppointmentCancelView(ClinicView):
     )
     def post(self, request, code):
         appointment = _appointment(request.user, code)
-        values = _input(ClinicCancelSerializer, request)
+        values = validated_input(ClinicCancelSerializer, request)
         actions.do_cancel(request.user, appointment, reason=values["reason"])
         return _appointment_detail(request, appointment)
 
@@ -399,7 +363,7 @@ class AppointmentRescheduleView(ClinicView):
     )
     def post(self, request, code):
         appointment = _appointment(request.user, code)
-        values = _input(ClinicRescheduleSerializer, request)
+        values = validated_input(ClinicRescheduleSerializer, request)
         new = actions.do_reschedule(request.user, appointment, _session_field(values["session"]))
         return _appointment_detail(request, new, status.HTTP_201_CREATED)
 
@@ -421,7 +385,7 @@ class CheckInView(ClinicView):
     )
     def post(self, request):
         _check_officer(request.user)
-        values = _input(ClinicCheckInSerializer, request)
+        values = validated_input(ClinicCheckInSerializer, request)
         if not values["code"].strip():
             raise ValidationError({"code": ["Isi kode booking pasien."]})
         return _staff_appointment(actions.do_check_in(request.user, values["code"]))
@@ -447,7 +411,7 @@ class WalkInView(ClinicView):
     )
     def post(self, request, pk):
         session = _staff_session(request.user, pk)
-        values = _input(ClinicWalkInSerializer, request)
+        values = validated_input(ClinicWalkInSerializer, request)
         appointment = actions.do_register_walk_in(request.user, session, **values)
         return Response(ClinicStaffAppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
@@ -497,7 +461,7 @@ class SessionCancelView(ClinicView):
     )
     def post(self, request, pk):
         session = _staff_session(request.user, pk)
-        values = _input(ClinicSessionCancelSerializer, request)
+        values = validated_input(ClinicSessionCancelSerializer, request)
         told = actions.do_cancel_session(request.user, session, reason=values["reason"])
         session = _session(pk)
         return Response({"told": told, "session": ClinicStaffSessionSerializer(session).data})

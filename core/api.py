@@ -7,8 +7,10 @@ with a human-readable message in Bahasa Indonesia, whatever raised it.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -78,6 +80,69 @@ def _first_field_message(fields):
 
 def not_found_response():
     return Response(error_body("not_found", MESSAGES[404]), status=404)
+
+
+# --- what the domain apps' API views share ---------------------------------------------------
+
+
+# The base of a domain app's API views: the moves its actions refuse (the exception classes in
+# `illegal_moves`, e.g. the app's IllegalMove) answer 409 Conflict with their message.
+# (A comment, not a docstring: drf-spectacular would show a docstring as every operation's description.)
+class ActionView(APIView):
+    illegal_moves = ()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, self.illegal_moves):
+            exc = Conflict(str(exc))
+        return super().handle_exception(exc)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Data tidak valid: pesan per isian",
+    401: "Belum masuk",
+    403: "Tidak berwenang",
+    404: "Tidak ditemukan atau tidak boleh dilihat",
+}
+
+
+def error_responses(codes, *, conflict):
+    """The schema's error answers for these status codes; `conflict` says what a 409 means in the app."""
+    descriptions = {**ERROR_DESCRIPTIONS, 409: conflict}
+    return {code: OpenApiResponse(description=f"{descriptions[code]} (bentuk galat standar)") for code in codes}
+
+
+def validated_query(serializer_class, request):
+    """The request's query parameters checked by the serializer (400 with the fields otherwise)."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+def validated_input(serializer_class, request, **context):
+    """The request's body checked by the serializer (400 with the fields otherwise)."""
+    data = serializer_class(data=request.data, context=context)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def next_page_url(request, cursor):
+    """This request's URL for the page after `cursor` (core.pagination), or None on the last page."""
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def page_schema(name, item_serializer):
+    """The schema of a keyset page: {"results": [...], "next": URL or null}."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "results": item_serializer(many=True),
+            "next": serializers.URLField(allow_null=True, help_text="Halaman berikutnya; null di halaman terakhir"),
+        },
+    )
 
 
 # Django's own error pages (handler400/403/404/500 in kotacerdas/urls.py): a

@@ -16,18 +16,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from certificates.actions import IllegalMove as CertificateIllegalMove
 from certificates.views import pdf_response
 from cities.models import current_city_or_404
-from core.api import Conflict
+from core.api import (
+    ActionView,
+    error_responses,
+    next_page_url,
+    page_schema,
+    validated_input,
+    validated_query,
+)
 from core.pagination import ascending_page, keyset_page
 from permits import actions
 from permits.models import Application, Company, Document, StepPhoto
@@ -64,25 +70,14 @@ from permits.serializers import (
     WithdrawSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(description="Data tidak valid: pesan per isian (bentuk galat standar)"),
-    403: OpenApiResponse(description="Tidak berwenang (bentuk galat standar)"),
-    404: OpenApiResponse(description="Tidak ditemukan atau tidak boleh dilihat (bentuk galat standar)"),
-    409: OpenApiResponse(description="Keadaan permohonan tidak mengizinkan tindakan ini (bentuk galat standar)"),
-}
-
 
 def _errors(*codes):
-    return {code: ERRORS[code] for code in codes}
+    return error_responses(codes, conflict="Keadaan permohonan tidak mengizinkan tindakan ini")
 
 
 # The base of every view here: a move the workflow refuses is a conflict (409), whichever app refused it.
-# (A comment, not a docstring: drf-spectacular would show a docstring as every operation's description.)
-class PermitView(APIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, actions.IllegalMove | CertificateIllegalMove):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
+class PermitView(ActionView):
+    illegal_moves = (actions.IllegalMove, CertificateIllegalMove)
 
 
 class IgnoreAcceptHeader(BaseContentNegotiation):
@@ -93,36 +88,6 @@ class IgnoreAcceptHeader(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-def _query(serializer_class, request):
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _input(serializer_class, request, **context):
-    data = serializer_class(data=request.data, context=context)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
-def _next_url(request, cursor):
-    if cursor is None:
-        return None
-    params = request.query_params.copy()
-    params["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
-def _page_schema(name, item_serializer):
-    return inline_serializer(
-        name=name,
-        fields={
-            "results": item_serializer(many=True),
-            "next": serializers.URLField(allow_null=True, help_text="Halaman berikutnya; null di halaman terakhir"),
-        },
-    )
 
 
 def _application(user, pk):
@@ -249,7 +214,7 @@ class CompanyListView(PermitView):
         summary="Daftarkan badan usaha (NIB dari OSS) untuk mengajukan izin atas namanya",
     )
     def post(self, request):
-        values = _input(CompanyInputSerializer, request)
+        values = validated_input(CompanyInputSerializer, request)
         company = actions.do_save_company(request.user, **values)
         return Response(PermitCompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
@@ -272,7 +237,7 @@ class CompanyDetailView(PermitView):
     )
     def patch(self, request, pk):
         company = self._company(request, pk)
-        values = _input(CompanyUpdateSerializer, request)
+        values = validated_input(CompanyUpdateSerializer, request)
         current = {"name": company.name, "nib": company.nib, "npwp": company.npwp, "address": company.address}
         company = actions.do_save_company(request.user, company=company, **{**current, **values})
         return Response(PermitCompanySerializer(company).data)
@@ -294,15 +259,15 @@ class DocumentListView(PermitView):
     @extend_schema(
         operation_id="v1_permits_documents_list",
         parameters=[PermitPageQuerySerializer],
-        responses={200: _page_schema("PermitDocumentPage", PermitDocumentSerializer)},
+        responses={200: page_schema("PermitDocumentPage", PermitDocumentSerializer)},
         summary="Dokumen saya (unggah sekali, lampirkan ke permohonan mana pun), terbaru dulu",
     )
     def get(self, request):
-        query = _query(PermitPageQuerySerializer, request)
+        query = validated_query(PermitPageQuerySerializer, request)
         documents = Document.objects.filter(owner_id=request.user.pk)
         page = keyset_page(documents, query.get("cursor"), size=query["size"], field="uploaded_at")
         results = PermitDocumentSerializer(page.items, many=True, context={"request": request}).data
-        return Response({"results": results, "next": _next_url(request, page.next_cursor)})
+        return Response({"results": results, "next": next_page_url(request, page.next_cursor)})
 
     @extend_schema(
         request={"multipart/form-data": DocumentUploadSerializer},
@@ -310,7 +275,7 @@ class DocumentListView(PermitView):
         summary="Unggah dokumen (PDF, JPEG, PNG; diperiksa dari isinya); isi yang sama disimpan sekali",
     )
     def post(self, request):
-        values = _input(DocumentUploadSerializer, request)
+        values = validated_input(DocumentUploadSerializer, request)
         document = actions.do_upload_document(request.user, values["file"], name=values["name"])
         body = PermitDocumentSerializer(document, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -358,15 +323,15 @@ class ApplicationListView(PermitView):
     @extend_schema(
         operation_id="v1_permits_applications_list",
         parameters=[PermitPageQuerySerializer],
-        responses={200: _page_schema("PermitApplicationPage", ApplicationSerializer)},
+        responses={200: page_schema("PermitApplicationPage", ApplicationSerializer)},
         summary="Permohonan izin saya, termasuk draf (terakhir diubah dulu)",
     )
     def get(self, request):
-        query = _query(PermitPageQuerySerializer, request)
+        query = validated_query(PermitPageQuerySerializer, request)
         applications = Application.objects.filter(applicant_id=request.user.pk).select_related("permit_type", "company")
         page = keyset_page(applications, query.get("cursor"), size=query["size"], field="updated_at")
         results = ApplicationSerializer(page.items, many=True, context={"request": request}).data
-        return Response({"results": results, "next": _next_url(request, page.next_cursor)})
+        return Response({"results": results, "next": next_page_url(request, page.next_cursor)})
 
     @extend_schema(
         request=DraftCreateSerializer,
@@ -374,7 +339,7 @@ class ApplicationListView(PermitView):
         summary="Buat draf permohonan (perorangan atau atas nama badan usaha); kelengkapan diperiksa saat diajukan",
     )
     def post(self, request):
-        values = _input(DraftCreateSerializer, request)
+        values = validated_input(DraftCreateSerializer, request)
         permit_type = actions.catalogue(current_city_or_404()).filter(code=values["permit_type"]).first()
         if permit_type is None:
             raise ValidationError({"permit_type": ["Jenis izin tidak dikenal; pilih dari katalog."]})
@@ -405,7 +370,7 @@ class ApplicationDetailView(PermitView):
     )
     def patch(self, request, pk):
         application = _application(request.user, pk)
-        values = _input(DraftUpdateSerializer, request)
+        values = validated_input(DraftUpdateSerializer, request)
         company = _own_company(request.user, values["company"]) if "company" in values else application.company
         form_data = {**application.form_data, **values.get("form_data", {})}
         actions.do_save_draft(
@@ -429,7 +394,7 @@ class AttachmentListView(PermitView):
     )
     def post(self, request, pk):
         application = _application(request.user, pk)
-        values = _input(AttachSerializer, request)
+        values = validated_input(AttachSerializer, request)
         actions.check_applicant(request.user, application)
         if values["file"] is not None:
             # A new file is kept among the applicant's documents even if the attachment is refused.
@@ -524,7 +489,7 @@ class ApplicantActionView(PermitView):
     def post(self, request, pk):
         move = self.moves[self.action_name]
         application = _application(request.user, pk)
-        values = _input(move.serializer, request) if move.serializer else {}
+        values = validated_input(move.serializer, request) if move.serializer else {}
         move.perform(request.user, application, **values)
         return _detail(request, application)
 
@@ -552,7 +517,7 @@ class SurveyView(PermitView):
     )
     def post(self, request, pk):
         application = _application(request.user, pk)
-        values = _input(PermitSurveySerializer, request)
+        values = validated_input(PermitSurveySerializer, request)
         comment = values.pop("comment")
         response = actions.do_answer_survey(request.user, application, values, comment)
         return Response(PermitSurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
@@ -565,18 +530,18 @@ class QueueView(PermitView):
     @extend_schema(
         operation_id="v1_permits_officer_queue",
         parameters=[PermitQueueQuerySerializer],
-        responses={200: _page_schema("PermitQueuePage", PermitQueueItemSerializer), **_errors(400, 403)},
+        responses={200: page_schema("PermitQueuePage", PermitQueueItemSerializer), **_errors(400, 403)},
         summary="Antrean kerja: langkah OPD dan peran saya, tenggat terdekat dulu (mine / unassigned)",
     )
     def get(self, request):
         if not request.user.is_officer:
             raise PermissionDenied("Hanya untuk petugas.")
-        query = _query(PermitQueueQuerySerializer, request)
+        query = validated_query(PermitQueueQuerySerializer, request)
         queue = work_queue(request.user, mine=query["mine"], unassigned=query["unassigned"])
         page = ascending_page(queue, query.get("cursor"), size=query["size"], field="due_at")
         context = {"request": request, "clocks": step_clocks(page.items)}
         results = PermitQueueItemSerializer(page.items, many=True, context=context).data
-        return Response({"results": results, "next": _next_url(request, page.next_cursor)})
+        return Response({"results": results, "next": next_page_url(request, page.next_cursor)})
 
 
 class OfficerApplicationView(PermitView):
@@ -676,6 +641,6 @@ class OfficerActionView(PermitView):
     def post(self, request, number):
         move = self.moves[self.action_name]
         application = _officer_application(request.user, number)
-        values = _input(move.serializer, request) if move.serializer else {}
+        values = validated_input(move.serializer, request) if move.serializer else {}
         move.perform(request.user, application, **values)
         return _officer_detail(request, application)

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import SEES_ALL, access_case, may_see_case
 from cities.models import Kelurahan, current_city_or_404
-from core.api import Conflict
+from core.api import Conflict, next_page_url, page_schema, validated_query
 from core.pagination import keyset_page
 from reports import actions
 from reports.models import Report
@@ -90,30 +90,6 @@ def _detail_for(request, report):
     return serializer(report, context={"request": request}).data
 
 
-def _next_url(request, cursor):
-    if cursor is None:
-        return None
-    params = request.query_params.copy()
-    params["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-
-def _query(serializer_class, request):
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _page_schema(name, item_serializer):
-    return inline_serializer(
-        name=name,
-        fields={
-            "results": item_serializer(many=True),
-            "next": serializers.URLField(allow_null=True, help_text="Halaman berikutnya; null di halaman terakhir"),
-        },
-    )
-
-
 def _list_schema(name, item_serializer):
     return inline_serializer(
         name=name,
@@ -159,11 +135,11 @@ class ReportListView(APIView):
     @extend_schema(
         operation_id="v1_reports_list",
         parameters=[PublicListQuerySerializer],
-        responses={200: _page_schema("PublicReportPage", PublicReportSerializer)},
+        responses={200: page_schema("PublicReportPage", PublicReportSerializer)},
         summary="Daftar laporan publik (terbaru dulu, halaman dengan kursor)",
     )
     def get(self, request):
-        query = _query(PublicListQuerySerializer, request)
+        query = validated_query(PublicListQuerySerializer, request)
         reports = public_reports(
             current_city_or_404(),
             category=query.get("category"),
@@ -174,7 +150,7 @@ class ReportListView(APIView):
         )
         page = keyset_page(reports, query.get("cursor"), size=query["size"])
         results = PublicReportSerializer(page.items, many=True, context={"request": request}).data
-        return Response({"results": results, "next": _next_url(request, page.next_cursor)})
+        return Response({"results": results, "next": next_page_url(request, page.next_cursor)})
 
     @extend_schema(
         request=ReportSubmitSerializer,
@@ -275,15 +251,18 @@ class MyReportsView(APIView):
     @extend_schema(
         operation_id="v1_me_reports_list",
         parameters=[PageQuerySerializer],
-        responses={200: _page_schema("MyReportPage", MyReportSerializer)},
+        responses={200: page_schema("MyReportPage", MyReportSerializer)},
         summary="Laporan saya, dengan statusnya (terbaru dulu)",
     )
     def get(self, request):
-        query = _query(PageQuerySerializer, request)
+        query = validated_query(PageQuerySerializer, request)
         reports = Report.objects.filter(owner=request.user).select_related("category")
         page = keyset_page(reports, query.get("cursor"), size=query["size"])
         return Response(
-            {"results": MyReportSerializer(page.items, many=True).data, "next": _next_url(request, page.next_cursor)}
+            {
+                "results": MyReportSerializer(page.items, many=True).data,
+                "next": next_page_url(request, page.next_cursor),
+            }
         )
 
 
@@ -357,7 +336,7 @@ class QueueView(APIView):
     def get(self, request):
         if not request.user.is_officer:
             raise PermissionDenied("Hanya untuk petugas.")
-        query = _query(QueueQuerySerializer, request)
+        query = validated_query(QueueQuerySerializer, request)
         reports = opd_queue(request.user, sort=query["sort"], assigned_to_me=query["assigned_to_me"])
         return Response(
             {
