@@ -1,4 +1,5 @@
-"""Helpers for tests that start another process on the test database (workers, writers)."""
+"""Helpers for tests: JSON API clients, and tests that start another process on the test database (workers,
+writers)."""
 
 import socket
 import threading
@@ -6,6 +7,22 @@ import time
 from urllib.parse import quote
 
 from django.db import connection, connections
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+def api_client(user=None):
+    """A client as a mobile app uses the API: token authentication (none for anybody not logged in)."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def api_error(response):
+    """The body of an API error: {"code", "message", "fields"} (core.api)."""
+    return response.json()["error"]
 
 
 def database_url():

@@ -8,30 +8,17 @@ The clock stands at Monday 1 March 2027, 07:00 in Binjai unless the story moves 
 import pytest
 import yaml
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from clinics import actions
 from clinics.models import Appointment, Clinic, FamilyMember, Practitioner, Session, Status
 from clinics.tests.conftest import AISYAH_NIK, BPJS, MEDAN_NIK, MONDAY, REFERRAL, at, book, one_day, session_of
 from conftest import SITI_NIK
+from core.testing import api_client as api
+from core.testing import api_error as error
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 TUESDAY = one_day(MONDAY)
-
-
-def api(user=None):
-    """A client as a mobile app uses it: token authentication."""
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error(response):
-    return response.json()["error"]
 
 
 def anak(day=MONDAY):

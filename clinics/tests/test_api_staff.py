@@ -7,31 +7,19 @@ Sri works the desk of RSUD Dr. R.M. Djoelham. The clock stands at Monday 1 March
 """
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from clinics import actions
 from clinics.models import Appointment, Session, SessionStatus, Status
 from clinics.tests.conftest import AISYAH_NIK, BPJS, MONDAY, REFERRAL, at, book, one_day, session_of
 from conftest import ANDI_NIK, make_officer, opd
+from core.testing import api_client as api
+from core.testing import api_error as error
 from notifications.models import Notification
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 WALK_IN_NIK = "1275026707800001"  # a woman born 27 July 1980, without an account
-
-
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error(response):
-    return response.json()["error"]
 
 
 def check_in(user, code):

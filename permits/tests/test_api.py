@@ -2,27 +2,14 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from core.testing import api_client as api
+from core.testing import api_error as error
 from permits import actions
 from permits.models import Application, Company, Document, Status
 from permits.tests.conftest import SIUP_FORM, draft, image, pdf, permit_type, upload
 
 pytestmark = pytest.mark.usefixtures("media")
-
-
-def api(user=None):
-    """A client as a mobile app uses it: token authentication."""
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error(response):
-    return response.json()["error"]
 
 
 def application_url(application, suffix=""):

@@ -6,10 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from certificates.actions import verify
+from core.testing import api_client as api
+from core.testing import api_error as error
 from permits import actions
 from permits.models import Payment, Status, StepPhoto
 from permits.tests.conftest import image, submitted
-from permits.tests.test_api import api, content, error
+from permits.tests.test_api import content
 
 pytestmark = pytest.mark.usefixtures("media")
 

@@ -9,12 +9,13 @@ from django.db import connections
 from django.http import Http404
 from django.urls import reverse
 
+from core.testing import api_client as api
+from core.testing import api_error as error
 from core.testing import run_concurrently
 from permits import actions
 from permits.actions import IllegalMove
 from permits.models import Application, ApplicationDocument, Company, Document, Status
 from permits.tests.conftest import draft, upload
-from permits.tests.test_api import api, error
 
 pytestmark = pytest.mark.usefixtures("media")
 

@@ -10,12 +10,14 @@ from django.urls import reverse
 from accounts.models import Role
 from audit.events import history, public_timeline
 from conftest import make_officer, opd
+from core.testing import api_client as api
+from core.testing import api_error as error
 from core.testing import run_concurrently
 from permits import actions
 from permits.actions import IllegalMove
 from permits.models import Application, Payment, Status
 from permits.tests.conftest import submitted
-from permits.tests.test_api import api, application_url, error
+from permits.tests.test_api import application_url
 from permits.tests.test_pages_applicant import _keramaian_form
 
 pytestmark = pytest.mark.usefixtures("media")

@@ -139,7 +139,8 @@ def test_leaving_the_wait_any_other_way_clears_the_request_too(waiting, siti):
 
 
 def test_the_pages_and_the_api_show_the_stored_request(waiting, siti, fajar, client):
-    from permits.tests.test_api import api, application_url
+    from core.testing import api_client as api
+    from permits.tests.test_api import application_url
 
     # What the application says, whatever the history holds (e.g. a generated application has no events).
     Application.objects.filter(pk=waiting.pk).update(request_reason="Unggah KTP yang masih berlaku.")

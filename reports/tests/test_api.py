@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from cities.models import Kelurahan
+from core.testing import api_client as api
+from core.testing import api_error as error
 from reports import actions
 from reports.models import Photo, Report, Status
 from reports.tests.conftest import MEDAN_POINT, TANGSI_POINT, photo, receive
@@ -18,19 +18,6 @@ pytestmark = pytest.mark.usefixtures("media")
 
 DESCRIPTION = "Lubang besar di Jalan Tangsi depan sekolah, sudah dua minggu."
 ROAD_DAMAGE = {"tingkat_kerusakan": "sedang"}  # the damaged-road category asks how bad it is
-
-
-def api(user=None):
-    """A client as a mobile app uses it: token authentication."""
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error(response):
-    return response.json()["error"]
 
 
 def shows_no_personal_data(response, citizen):

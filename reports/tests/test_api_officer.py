@@ -7,11 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from audit.events import public_timeline
+from core.testing import api_client as api
+from core.testing import api_error as error
 from reports import actions
 from reports.api import OFFICER_ACTIONS
 from reports.models import Note, Photo, Report, Status
 from reports.tests.conftest import photo
-from reports.tests.test_api import api, error, submit
+from reports.tests.test_api import submit
 
 pytestmark = pytest.mark.usefixtures("media")
 
