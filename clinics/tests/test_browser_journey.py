@@ -17,13 +17,12 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect
 
-from accounts.models import User
-from accounts.tests.test_browser_journey import RINA_NIK, fill_registration, latest_sms_code
+from accounts.tests.test_browser_journey import RINA_NIK, register_and_verify
 from clinics import actions
 from clinics.models import Appointment
 from clinics.tests.conftest import AISYAH_NIK, MONDAY, at
-from conftest import PASSWORD
 from notifications.models import Notification
+from portal.tests.browser import log_in, logged_in_tab
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +30,8 @@ SUNDAY = date(2027, 2, 28)
 
 
 def register_and_log_in(page):
-    page.goto("/akun/daftar/")
-    fill_registration(page, RINA_NIK)
-    expect(page).to_have_url(re.compile(r"/akun/verifikasi/$"))
-    page.get_by_label("Kode verifikasi").fill(latest_sms_code(User.objects.get(login_id=RINA_NIK)))
-    page.get_by_role("button", name="Verifikasi").click()
-    expect(page).to_have_url(re.compile(r"/akun/masuk/$"))
-    log_in(page)
-
-
-def log_in(page):
-    page.get_by_label("NIK atau NIP").fill(RINA_NIK)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    register_and_verify(page, RINA_NIK)
+    log_in(page, RINA_NIK)
 
 
 def add_daughter(page):
@@ -85,15 +73,7 @@ def shows_qr_of(png, text):
 
 
 def staff_tab(browser, live_server, officer):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/akun/masuk/")
-    tab.get_by_label("NIK atau NIP").fill(officer.login_id)
-    tab.get_by_label("Kata sandi").fill(PASSWORD)
-    tab.get_by_role("button", name="Masuk").click()
-    tab.goto("/petugas/dokter/")
-    return tab
+    return logged_in_tab(browser, live_server, officer, "/petugas/dokter/")
 
 
 def test_a_new_resident_books_poli_anak_for_tomorrow_is_reminded_checks_in_by_qr_and_is_called_and_served(
@@ -145,7 +125,7 @@ def test_a_new_resident_books_poli_anak_for_tomorrow_is_reminded_checks_in_by_qr
 
     # A day later her login has expired: she logs in again and lands on her appointment.
     page.reload()
-    log_in(page)
+    log_in(page, RINA_NIK)
     expect(page).to_have_url(re.compile(f"/dokter/saya/{code}/$"))
     expect(page.get_by_text("Selesai", exact=True).first).to_be_visible()
     assert request_log.foreign() == []

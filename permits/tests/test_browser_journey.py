@@ -13,13 +13,12 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from accounts.models import User
-from accounts.tests.test_browser_journey import RINA_NIK, fill_registration, latest_sms_code
+from accounts.tests.test_browser_journey import RINA_NIK, register_and_verify
 from certificates.dates import verification_url
-from conftest import PASSWORD
 from deadlines.models import Deadline
 from permits.models import Application, Status
 from permits.tests.conftest import image, pdf_bytes
+from portal.tests.browser import log_in, logged_in_tab, new_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media")]
 
@@ -46,20 +45,13 @@ def upload(scope, requirement, payload):
 
 def register_and_log_in(page):
     """Rina registers with her NIK and verifies her phone, then finds the SIUP in the catalogue and logs in."""
-    page.goto("/akun/daftar/")
-    fill_registration(page, RINA_NIK)
-    expect(page).to_have_url(re.compile(r"/akun/verifikasi/$"))
-    page.get_by_label("Kode verifikasi").fill(latest_sms_code(User.objects.get(login_id=RINA_NIK)))
-    page.get_by_role("button", name="Verifikasi").click()
-    expect(page).to_have_url(re.compile(r"/akun/masuk/$"))
+    register_and_verify(page, RINA_NIK)
 
     page.goto("/izin/")
     page.get_by_role("link", name="Surat Izin Usaha Perdagangan (SIUP)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Surat Izin Usaha Perdagangan")
     page.get_by_role("link", name="Masuk untuk mengajukan").click()
-    page.get_by_label("NIK atau NIP").fill(RINA_NIK)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, RINA_NIK)
     expect(page).to_have_url(re.compile(r"/izin/siup/ajukan/$"))
 
 
@@ -87,15 +79,7 @@ def apply_for_a_siup(page):
 
 def officer_tab(browser, live_server, officer):
     """A fresh tab without JavaScript, logged in through the login form with the officer's NIP."""
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/akun/masuk/")
-    tab.get_by_label("NIK atau NIP").fill(officer.login_id)
-    tab.get_by_label("Kata sandi").fill(PASSWORD)
-    tab.get_by_role("button", name="Masuk").click()
-    tab.goto("/petugas/izin/")
-    return tab
+    return logged_in_tab(browser, live_server, officer, "/petugas/izin/", javascript=False)
 
 
 def panel(tab, title):
@@ -175,7 +159,7 @@ def test_a_new_resident_gets_a_siup_through_a_documents_request_and_its_qr_code_
     assert f"?kode={certificate.verification_code}" in link
     assert any(qr_matches(picture.image, link) for pdf_page in pdf.pages for picture in pdf_page.images)
     # ... which anyone can open without logging in: genuine and valid, with what the paper must say.
-    public = browser.new_context(base_url=live_server.url, locale="id-ID").new_page()
+    public = new_tab(browser, live_server)
     parts = urlsplit(link)
     public.goto(f"{parts.path}?{parts.query}")
     verdict = public.get_by_role("status", name="Asli dan berlaku")

@@ -1,7 +1,8 @@
 """The browser harness: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
 
 The root conftest.py loads this module as a pytest plugin, so any test can ask for
-`page` (and `request_log`); mark such tests with @pytest.mark.browser.
+`page` (and `request_log`); mark such tests with @pytest.mark.browser. A story with a second person opens
+their own tab with `logged_in_tab` (or `new_tab` and `log_in`).
 """
 
 import os
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
+
+from conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -49,13 +52,35 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def new_tab(browser, live_server, *, javascript=True):
+    """A tab in a fresh browser context (no cookies, no cache) whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", java_script_enabled=javascript)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def log_in(tab, login_id):
+    """Log in through the login form the tab shows, with a NIK or NIP and the cast's password."""
+    tab.get_by_label("NIK atau NIP").fill(login_id)
+    tab.get_by_label("Kata sandi").fill(PASSWORD)
+    tab.get_by_role("button", name="Masuk").click()
+
+
+def logged_in_tab(browser, live_server, user, start, *, javascript=True):
+    """A fresh tab of its own, logged in through the login form as `user`, then opened at `start`."""
+    tab = new_tab(browser, live_server, javascript=javascript)
+    tab.goto("/akun/masuk/")
+    log_in(tab, user.login_id)
+    tab.goto(start)
+    return tab
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A tab in a fresh browser context (no cookies, no cache) whose relative URLs go to the live server."""
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    tab = new_tab(browser, live_server)
+    yield tab
+    tab.context.close()
 
 
 class RequestLog:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from portal.tests.browser import logged_in_tab
 from reports import actions
 from reports.models import Report, Status
 from reports.tests.conftest import TANGSI_POINT, photo, receive
@@ -17,15 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media")]
 
 def officer_tab(browser, live_server, officer):
     """A fresh tab without JavaScript, logged in through the login form with the officer's NIP."""
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/akun/masuk/")
-    tab.get_by_label("NIK atau NIP").fill(officer.login_id)
-    tab.get_by_label("Kata sandi").fill(PASSWORD)
-    tab.get_by_role("button", name="Masuk").click()
-    tab.goto("/petugas/")
-    return tab
+    return logged_in_tab(browser, live_server, officer, "/petugas/", javascript=False)
 
 
 def panel(tab, title):

@@ -7,9 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
-from accounts.tests.test_browser_journey import RINA_NIK, fill_registration, latest_sms_code
-from conftest import PASSWORD
+from accounts.tests.test_browser_journey import RINA_NIK, register_and_verify
+from portal.tests.browser import log_in, new_tab
 from reports import actions
 from reports.models import Report, Status, parse_number
 from reports.tests.conftest import TANGSI_POINT, photo, receive
@@ -44,18 +43,11 @@ def streetlight_nearby(andi, tangsi, bayu):
 
 def register_and_log_in(page):
     """Rina registers with her NIK, verifies her phone with the SMS code, then logs in on the way to the form."""
-    page.goto("/akun/daftar/")
-    fill_registration(page, RINA_NIK)
-    expect(page).to_have_url(re.compile(r"/akun/verifikasi/$"))
-    page.get_by_label("Kode verifikasi").fill(latest_sms_code(User.objects.get(login_id=RINA_NIK)))
-    page.get_by_role("button", name="Verifikasi").click()
-    expect(page).to_have_url(re.compile(r"/akun/masuk/$"))
+    register_and_verify(page, RINA_NIK)
 
     page.goto("/laporan/baru/")
     expect(page).to_have_url(re.compile(r"/akun/masuk/\?next=/laporan/baru/$"))
-    page.get_by_label("NIK atau NIP").fill(RINA_NIK)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, RINA_NIK)
     expect(page).to_have_url(re.compile(r"/laporan/baru/$"))
 
 
@@ -140,7 +132,7 @@ def test_a_new_resident_reports_a_damaged_road_follows_it_rates_it_and_the_publi
     report.refresh_from_db()
     assert (report.status, report.rating) == (Status.CLOSED, 5)
 
-    public = browser.new_context(base_url=live_server.url, locale="id-ID").new_page()
+    public = new_tab(browser, live_server)
     public.goto("/laporan/")
     expect(public.locator("main")).to_contain_text(number)
     public.goto(f"/laporan/{number}/")
