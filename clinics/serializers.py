@@ -14,23 +14,9 @@ from accounts.nik import mask_nik
 from audit.events import public_timeline
 from clinics.actions import change_cutoff, current_estimate
 from clinics.models import PaymentType, Relation, Status
+from core.api import NOT_A_NUMBER, Input, TimelineEntrySerializer, absolute_url, text_field
 
-NOT_AN_OBJECT = "Data harus berupa objek JSON atau isian formulir."
-NOT_A_NUMBER = "Harus berupa angka."
 NOT_A_DATE = "Tanggal ditulis TTTT-BB-HH, mis. 2027-03-02."
-
-
-def _absolute(context, path):
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
-
-
-class Input(serializers.Serializer):
-    default_error_messages = {"invalid": NOT_AN_OBJECT}
-
-
-def text_field(**options):
-    return serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False, **options)
 
 
 def id_field(**options):
@@ -89,9 +75,8 @@ class ClinicDoctorRefSerializer(serializers.Serializer):
     specialty = serializers.CharField()
 
 
-class ClinicSessionSerializer(serializers.Serializer):
-    """A session a citizen may book, with its free places."""
-
+# What a session is, for every reader: where, which doctor, when.
+class ClinicSessionFields(serializers.Serializer):
     id = serializers.IntegerField()
     facility = ClinicFacilityRefSerializer(source="clinic.facility")
     poli = ClinicPoliSerializer(source="clinic")
@@ -99,6 +84,11 @@ class ClinicSessionSerializer(serializers.Serializer):
     date = serializers.DateField()
     start = serializers.TimeField(format="%H:%M")
     end = serializers.TimeField(format="%H:%M")
+
+
+class ClinicSessionSerializer(ClinicSessionFields):
+    """A session a citizen may book, with its free places."""
+
     starts_at = serializers.DateTimeField()
     minutes_per_patient = serializers.IntegerField()
     quota_jkn = serializers.IntegerField()
@@ -212,12 +202,6 @@ class ClinicEstimateSerializer(serializers.Serializer):
     estimated_at = serializers.DateTimeField(help_text="Perkiraan waktu dilayani menurut antrean saat ini")
 
 
-class ClinicTimelineSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    text = serializers.CharField()
-    reason = serializers.CharField()
-
-
 class ClinicAppointmentSerializer(serializers.Serializer):
     """A patient's appointment as they see it."""
 
@@ -250,7 +234,7 @@ class ClinicAppointmentSerializer(serializers.Serializer):
         return appointment.status == Status.BOOKED and self.context["now"] <= change_cutoff(appointment)
 
     def get_url(self, appointment) -> str:
-        return _absolute(self.context, reverse("api-clinic-appointment", args=[appointment.booking_code]))
+        return absolute_url(self.context, reverse("api-clinic-appointment", args=[appointment.booking_code]))
 
 
 class ClinicAppointmentDetailSerializer(ClinicAppointmentSerializer):
@@ -276,9 +260,9 @@ class ClinicAppointmentDetailSerializer(ClinicAppointmentSerializer):
     def get_cancel_until(self, appointment):
         return serializers.DateTimeField().to_representation(change_cutoff(appointment))
 
-    @extend_schema_field(ClinicTimelineSerializer(many=True))
+    @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, appointment):
-        return ClinicTimelineSerializer(public_timeline(appointment), many=True).data
+        return TimelineEntrySerializer(public_timeline(appointment), many=True).data
 
 
 # --- the facility's staff ---------------------------------------------------------------------
@@ -309,16 +293,9 @@ class ClinicStaffAppointmentSerializer(serializers.Serializer):
         return mask_nik(appointment.patient_nik)
 
 
-class ClinicStaffSessionSerializer(serializers.Serializer):
+class ClinicStaffSessionSerializer(ClinicSessionFields):
     """A session's whole queue for its staff."""
 
-    id = serializers.IntegerField()
-    facility = ClinicFacilityRefSerializer(source="clinic.facility")
-    poli = ClinicPoliSerializer(source="clinic")
-    doctor = ClinicDoctorRefSerializer(source="practitioner")
-    date = serializers.DateField()
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
     status = serializers.CharField()
     cancel_reason = serializers.CharField()
     quota_jkn = serializers.IntegerField()

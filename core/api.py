@@ -180,3 +180,40 @@ def server_error(request):
     if _is_api(request):
         return _json_error("server_error", 500)
     return defaults.server_error(request)
+
+
+# --- what the domain apps' serializers share ---------------------------------------------------
+# (Comments, not docstrings: drf-spectacular would show a docstring as the description of every serializer
+# built on these.)
+
+# DRF's Indonesian catalogue lacks these messages; the API answers in Bahasa Indonesia all the same.
+NOT_AN_OBJECT = "Data harus berupa objek JSON atau isian formulir."
+NOT_A_NUMBER = "Harus berupa angka."
+
+
+# The base of an input serializer: a body that is not an object is refused in Bahasa Indonesia. Input
+# serializers check types only; the rules are the app's actions'.
+class Input(serializers.Serializer):
+    default_error_messages = {"invalid": NOT_AN_OBJECT}
+
+
+def text_field(**options):
+    """Optional text, kept as typed: the action trims and checks it, in its own words."""
+    return serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False, **options)
+
+
+def id_field(**options):
+    return serializers.IntegerField(error_messages={"invalid": NOT_A_NUMBER}, **options)
+
+
+def absolute_url(context, path):
+    """The path as an absolute URL of the serializer's request (the path itself without a request)."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
+# One entry of a case's public timeline (audit.events.public_timeline).
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+    reason = serializers.CharField()

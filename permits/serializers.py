@@ -14,6 +14,7 @@ from rest_framework import serializers
 from accounts.models import User
 from audit.events import history, public_timeline
 from certificates.actions import verification_url
+from core.api import Input, TimelineEntrySerializer, absolute_url, id_field, text_field
 from deadlines import clock
 from deadlines.models import Deadline
 from permits.actions import ROLE_NAMES, step_handlers
@@ -21,11 +22,6 @@ from permits.models import Application, Company, Document, Payment, Status
 from permits.payments import get_backend
 
 APPLICATION_RELATED = ("permit_type__issuing_opd", "permit_type__technical_opd", "company", "holder", "certificate")
-
-
-def _absolute(context, path):
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
 
 
 def role_label(role, opd_name):
@@ -110,7 +106,7 @@ class PermitTypeSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, permit_type) -> str:
-        return _absolute(self.context, reverse("api-permit-type", args=[permit_type.code]))
+        return absolute_url(self.context, reverse("api-permit-type", args=[permit_type.code]))
 
 
 class PermitTypeDetailSerializer(PermitTypeSerializer):
@@ -148,7 +144,7 @@ class PermitDocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "kind_label", "content_type", "size", "uploaded_at", "url"]
 
     def get_url(self, document) -> str:
-        return _absolute(self.context, reverse("api-permit-document-file", args=[document.pk]))
+        return absolute_url(self.context, reverse("api-permit-document-file", args=[document.pk]))
 
 
 # --- applications -----------------------------------------------------------------------------
@@ -191,7 +187,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return step["name"] if step else ""
 
     def get_url(self, application) -> str:
-        return _absolute(self.context, reverse("api-permit-application", args=[application.pk]))
+        return absolute_url(self.context, reverse("api-permit-application", args=[application.pk]))
 
 
 class StepHolderSerializer(serializers.Serializer):
@@ -229,16 +225,10 @@ class StepProgressSerializer(serializers.Serializer):
     late = serializers.BooleanField(help_text="Melewati tenggat")
 
 
-class PermitTimelineEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    text = serializers.CharField()
-    reason = serializers.CharField()
-
-
 class PermitTrackingSerializer(serializers.Serializer):
     current_step = CurrentStepSerializer(allow_null=True)
     steps = StepProgressSerializer(many=True)
-    timeline = PermitTimelineEntrySerializer(many=True)
+    timeline = TimelineEntrySerializer(many=True)
 
 
 class AttachedDocumentSerializer(serializers.ModelSerializer):
@@ -352,7 +342,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
                     "requested": requirement["code"] in application.requested_documents,
                     "document": attachment.document if attachment else None,
                     "attached_at": attachment.attached_at if attachment else None,
-                    "url": _absolute(
+                    "url": absolute_url(
                         self.context,
                         reverse("api-permit-attachment-file", args=[application.pk, requirement["code"]]),
                     )
@@ -390,7 +380,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
                 "valid_from": certificate.valid_from,
                 "valid_until": certificate.valid_until,
                 "revoked_at": certificate.revoked_at,
-                "download_url": _absolute(self.context, reverse("api-permit-certificate", args=[application.pk])),
+                "download_url": absolute_url(self.context, reverse("api-permit-certificate", args=[application.pk])),
                 "verification_url": verification_url(certificate),
             }
         ).data
@@ -497,7 +487,7 @@ class PermitStepPhotoSerializer(serializers.Serializer):
 
     def get_url(self, photo) -> str:
         application = photo.record.application
-        return _absolute(
+        return absolute_url(
             self.context, reverse("api-officer-permit-photo", args=[application.registration_number, photo.pk])
         )
 
@@ -601,7 +591,7 @@ class PermitQueueItemSerializer(serializers.ModelSerializer):
         return step["name"] if step else ""
 
     def get_url(self, application) -> str:
-        return _absolute(self.context, reverse("api-officer-permit", args=[application.registration_number]))
+        return absolute_url(self.context, reverse("api-officer-permit", args=[application.registration_number]))
 
 
 class OfficerApplicationSerializer(ApplicationDetailSerializer):
@@ -630,7 +620,7 @@ class OfficerApplicationSerializer(ApplicationDetailSerializer):
         ]
 
     def get_url(self, application) -> str:
-        return _absolute(self.context, reverse("api-officer-permit", args=[application.registration_number]))
+        return absolute_url(self.context, reverse("api-officer-permit", args=[application.registration_number]))
 
     @extend_schema_field(PermitOfficerSerializer(many=True))
     def get_handlers(self, application):
@@ -668,23 +658,8 @@ class PublicTrackingSerializer(serializers.Serializer):
 
 # --- writing ----------------------------------------------------------------------------------
 
-# DRF's Indonesian catalogue lacks these messages; the API answers in Bahasa Indonesia all the same.
-NOT_AN_OBJECT = "Data harus berupa objek JSON atau isian formulir."
-NOT_A_NUMBER = "Harus berupa angka."
 NOT_A_FILE = "Kirim berkas sebagai multipart/form-data."
 NOT_A_LIST = "Harus berupa daftar."
-
-
-class Input(serializers.Serializer):
-    default_error_messages = {"invalid": NOT_AN_OBJECT}
-
-
-def text_field(**options):
-    return serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False, **options)
-
-
-def id_field(**options):
-    return serializers.IntegerField(error_messages={"invalid": NOT_A_NUMBER}, **options)
 
 
 def file_field(**options):

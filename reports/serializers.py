@@ -15,6 +15,7 @@ from rest_framework import serializers
 from accounts.models import User
 from audit.events import history, public_timeline
 from cities.models import Kelurahan
+from core.api import NOT_A_NUMBER, Input, TimelineEntrySerializer, absolute_url
 from deadlines import clock
 from reports.actions import public_url
 from reports.models import Category, Report
@@ -55,11 +56,6 @@ class KelurahanSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kecamatan_id", "kecamatan"]
 
 
-def _absolute(context, path):
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
-
-
 class PublicReportSerializer(serializers.ModelSerializer):
     """One line of the public list: what anybody may read about a report."""
 
@@ -98,7 +94,7 @@ class PublicReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, report) -> str:
-        return _absolute(self.context, public_url(report))
+        return absolute_url(self.context, public_url(report))
 
 
 class PhotoSerializer(serializers.Serializer):
@@ -109,13 +105,7 @@ class PhotoSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, photo) -> str:
-        return _absolute(self.context, reverse("api-report-photo", args=[photo.report.number, photo.pk]))
-
-
-class TimelineEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    text = serializers.CharField()
-    reason = serializers.CharField()
+        return absolute_url(self.context, reverse("api-report-photo", args=[photo.report.number, photo.pk]))
 
 
 class PublicReportDetailSerializer(PublicReportSerializer):
@@ -196,7 +186,7 @@ class ReceiptSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="Alamat API laporan ini (juga di header Location)")
 
     def get_url(self, report) -> str:
-        return _absolute(self.context, reverse("api-report", args=[report.number]))
+        return absolute_url(self.context, reverse("api-report", args=[report.number]))
 
 
 class MyReportDetailSerializer(PublicReportDetailSerializer):
@@ -297,15 +287,8 @@ class OfficerReportSerializer(MyReportDetailSerializer):
 
 # --- writing ----------------------------------------------------------------------------------
 
-# DRF's Indonesian catalogue lacks these messages; the API answers in Bahasa Indonesia all the same.
-NOT_AN_OBJECT = "Data harus berupa objek JSON atau isian formulir."
-NOT_A_NUMBER = "Harus berupa angka."
 NOT_A_FLAG = "Harus bernilai true atau false."
 NOT_A_FILE = "Kirim foto sebagai berkas (multipart/form-data)."
-
-
-class Input(serializers.Serializer):
-    default_error_messages = {"invalid": NOT_AN_OBJECT}
 
 
 def number_field(**options):
