@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -61,7 +61,7 @@ from clinics.models import (
     WeeklySchedule,
     new_booking_code,
 )
-from core.bulk import TableWriter, reserve_ids
+from core.bulk import TableWriter, batch_writer, reserve_ids
 from reports.generator import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, citizen_nik, citizen_pool
 
 BATCH_SIZE = 5000
@@ -158,18 +158,15 @@ def generate_appointments(city, count, *, seed=None, days=None, now=None, batch_
         )
     staff = _desk_staff(city)
     plan = _Plan(city, people, staff, rng)
-    writer = _PipelinedWriter() if _may_pipeline() else _InlineWriter()
-    try:
+    with batch_writer("generate_appointments-writer") as write:
         for chunk in _chunks(slots, batch_size):
-            batch = writer.write(plan, chunk)
+            batch = write(plan.batch, chunk)
             result.sessions += len(batch.sessions)
             result.appointments += len(batch.appointments)
             for row in batch.appointments:
                 result.statuses[row["status"]] = result.statuses.get(row["status"], 0) + 1
             if progress:
                 progress(result.appointments, count)
-    finally:
-        writer.close()
     live_seed = f"{seed}-live" if seed is not None else None
     result.live_sessions, result.live_appointments = _fill_live_window(city, people, staff, now, today, live_seed)
     result.seconds = time.monotonic() - started
@@ -193,6 +190,24 @@ class _Schedule:
     quota_general: int
     quota_walk_in: int
     minutes_per_patient: int
+
+    @classmethod
+    def of(cls, row, *, id, weekday):
+        """The poli, doctor, times and quotas of `row`: a weekly schedule, or a session made from one."""
+        return cls(
+            id=id,
+            clinic_id=row.clinic_id,
+            practitioner_id=row.practitioner_id,
+            facility_id=row.clinic.facility_id,
+            referral_required=row.clinic.referral_required,
+            weekday=weekday,
+            start=row.start,
+            end=row.end,
+            quota_jkn=row.quota_jkn,
+            quota_general=row.quota_general,
+            quota_walk_in=row.quota_walk_in,
+            minutes_per_patient=row.minutes_per_patient,
+        )
 
     @property
     def online_quota(self):
@@ -221,20 +236,7 @@ class _Slot:
 
 def _schedules(city):
     return [
-        _Schedule(
-            id=s.pk,
-            clinic_id=s.clinic_id,
-            practitioner_id=s.practitioner_id,
-            facility_id=s.clinic.facility_id,
-            referral_required=s.clinic.referral_required,
-            weekday=s.weekday,
-            start=s.start,
-            end=s.end,
-            quota_jkn=s.quota_jkn,
-            quota_general=s.quota_general,
-            quota_walk_in=s.quota_walk_in,
-            minutes_per_patient=s.minutes_per_patient,
-        )
+        _Schedule.of(s, id=s.pk, weekday=s.weekday)
         for s in WeeklySchedule.objects.filter(
             active=True,
             practitioner__active=True,
@@ -502,7 +504,8 @@ class _Plan:
         self.midnights = {}
 
     def batch(self, slots):
-        """The sessions and appointments of whole days of history (rescheduled bookings land in the same batch)."""
+        """The sessions and appointments of whole days of history (rescheduled bookings land in the same batch),
+        with their ids."""
         rng = self.rng
         batch = _Batch()
         used = defaultdict(set)
@@ -531,6 +534,7 @@ class _Plan:
                 for row, person in moved:
                     incoming[rng.choice(targets)].append((row, person, row["payment_type"]))
             batch.appointments.extend(rows)
+        batch.assign_ids()
         return batch
 
     # --- rows
@@ -897,20 +901,7 @@ def _fill_live_window(city, people, staff, now, today, seed):
     batch = _Batch()
     for session in sessions:
         ahead = (session.date - today).days
-        schedule = _Schedule(
-            id=session.schedule_id,
-            clinic_id=session.clinic_id,
-            practitioner_id=session.practitioner_id,
-            facility_id=session.clinic.facility_id,
-            referral_required=session.clinic.referral_required,
-            weekday=session.date.weekday(),
-            start=session.start,
-            end=session.end,
-            quota_jkn=session.quota_jkn,
-            quota_general=session.quota_general,
-            quota_walk_in=session.quota_walk_in,
-            minutes_per_patient=session.minutes_per_patient,
-        )
+        schedule = _Schedule.of(session, id=session.schedule_id, weekday=session.date.weekday())
         fill = LIVE_FILL_TODAY * math.exp(-ahead / LIVE_FILL_DECAY_DAYS) if ahead < window else 0.0
         kept = min(schedule.online_quota, round(schedule.online_quota * fill * rng.uniform(0.85, 1.1)))
         ended = sum(rng.random() < LIVE_CANCELLED_SHARE for _ in range(kept))
@@ -937,67 +928,3 @@ def _fill_live_window(city, people, staff, now, today, seed):
             sessions, ["booked_jkn", "booked_general", "walk_ins", "last_queue_number", "now_serving"], batch_size=500
         )
     return len(sessions), len(batch.appointments)
-
-
-# --- Writing in bulk -----------------------------------------------------------------------------------
-
-
-def _may_pipeline():
-    """A second connection can write while this one builds: PostgreSQL, and no transaction of the caller's."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-
-class _InlineWriter:
-    """Builds and writes each batch in one transaction (on SQLite the ids are taken inside it)."""
-
-    def write(self, plan, slots):
-        with transaction.atomic():
-            batch = plan.batch(slots)
-            batch.assign_ids()
-            batch.write()
-        return batch
-
-    def close(self):
-        pass
-
-
-class _PipelinedWriter:
-    """PostgreSQL: a thread with its own connection commits batch k while this one builds batch k+1."""
-
-    def __init__(self):
-        import queue
-        import threading
-
-        self.batches = queue.Queue(maxsize=1)
-        self.failure = None
-        self.thread = threading.Thread(target=self._run, name="generate_appointments-writer", daemon=True)
-        self.thread.start()
-
-    def write(self, plan, slots):
-        batch = plan.batch(slots)
-        batch.assign_ids()
-        self._raise_failure()
-        self.batches.put(batch)
-        return batch
-
-    def close(self):
-        self.batches.put(None)
-        self.thread.join()
-        self._raise_failure()
-
-    def _run(self):
-        try:
-            while (batch := self.batches.get()) is not None:
-                if self.failure is not None:
-                    continue  # keep taking batches so the builder never blocks; it raises on its next write
-                try:
-                    with transaction.atomic():
-                        batch.write()
-                except Exception as exc:
-                    self.failure = exc
-        finally:
-            connection.close()
-
-    def _raise_failure(self):
-        if self.failure is not None:
-            raise self.failure

@@ -5,8 +5,11 @@ this is for volumes of realistic history, never for the product's own changes.
 """
 
 import json
+import queue
+import threading
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def reserve_ids(model, count):
@@ -61,3 +64,70 @@ class TableWriter:
             value = row.get(f.attname, self.defaults[f.attname])
             values.append(json.dumps(value) if f.attname in self.json_fields else value)
         return values
+
+
+@contextmanager
+def batch_writer(name):
+    """`write(build, *arguments)`: writes the batch `build(*arguments)` returns (an object with a write()
+    method, its rows' ids taken with reserve_ids inside build) and returns it; batches commit one at a
+    time, in order, and all are written when the block ends.
+
+    On PostgreSQL, outside a transaction of the caller's, a thread `name` with its own connection commits
+    batch k while this one builds batch k+1: the two halves use two cores, Python building rows,
+    PostgreSQL checking foreign keys and updating indexes (ids come from the sequence, so rows can point
+    at each other before they are written). Elsewhere each batch is built and written in one transaction
+    (on SQLite the ids are taken inside it).
+    """
+    pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
+    writer = _PipelinedWriter(name) if pipelined else _InlineWriter()
+    try:
+        yield writer.write
+    finally:
+        writer.close()
+
+
+class _InlineWriter:
+    def write(self, build, *arguments):
+        with transaction.atomic():
+            batch = build(*arguments)
+            batch.write()
+        return batch
+
+    def close(self):
+        pass
+
+
+class _PipelinedWriter:
+    def __init__(self, name):
+        self.batches = queue.Queue(maxsize=1)
+        self.failure = None
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def write(self, build, *arguments):
+        batch = build(*arguments)
+        self._raise_failure()
+        self.batches.put(batch)
+        return batch
+
+    def close(self):
+        self.batches.put(None)
+        self.thread.join()
+        self._raise_failure()
+
+    def _run(self):
+        try:
+            while (batch := self.batches.get()) is not None:
+                if self.failure is not None:
+                    continue  # keep taking batches so the builder never blocks; it raises on its next write
+                try:
+                    with transaction.atomic():
+                        batch.write()
+                except Exception as exc:
+                    self.failure = exc
+        finally:
+            connection.close()
+
+    def _raise_failure(self):
+        if self.failure is not None:
+            raise self.failure

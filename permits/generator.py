@@ -42,7 +42,7 @@ from itertools import accumulate
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import demo_nip
@@ -50,7 +50,7 @@ from accounts.models import Role, User
 from certificates.actions import new_verification_code, signer_title
 from certificates.models import Certificate
 from certificates.signing import sign
-from core.bulk import TableWriter, reserve_ids
+from core.bulk import TableWriter, batch_writer, reserve_ids
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from permits import links
@@ -288,11 +288,10 @@ def generate_applications(
     drafts = [rng.random() < DRAFT_SHARE for _ in moments]
     numbers = _reserve_numbers(city, moments, drafts)
     plan = _CityPlan(city, rng, now, types, pool, companies, staff, calendar_days[0])
-    writer = _PipelinedWriter() if _may_pipeline() else _InlineWriter()
-    try:
+    with batch_writer("generate_applications-writer") as write:
         for offset in range(0, count, batch_size):
             end = offset + batch_size
-            batch = writer.write(plan, moments[offset:end], drafts[offset:end], numbers[offset:end])
+            batch = write(plan.batch, moments[offset:end], drafts[offset:end], numbers[offset:end])
             result.applications += len(batch.applications)
             result.drafts += sum(row["status"] == Status.DRAFT for row in batch.applications)
             result.step_records += len(batch.step_records)
@@ -304,8 +303,6 @@ def generate_applications(
                 result.statuses[row["status"]] = result.statuses.get(row["status"], 0) + 1
             if progress:
                 progress(result.applications, count)
-    finally:
-        writer.close()
     result.seconds = time.monotonic() - started
     return result
 
@@ -610,8 +607,9 @@ class _CityPlan:
         confirmers = User.objects.filter(opd=finance, role=Role.OFFICER, kind=User.Kind.OFFICER, is_active=True)
         self.finance = list(confirmers.order_by("id").values_list("id", flat=True)) if finance else []
 
-    def batch(self, moments, drafts, numbers, ids):
+    def batch(self, moments, drafts, numbers):
         batch = _Batch()
+        ids = reserve_ids(Application, len(moments))
         for moment, draft, number, pk in zip(moments, drafts, numbers, ids, strict=True):
             self._application(batch, pk, moment, draft, number)
         certificate_ids = reserve_ids(Certificate, len(batch.certificates)) if batch.certificates else []
@@ -1111,65 +1109,3 @@ def _number(spec, rng):
     if high is not None:
         value = min(value, high)
     return int(value) if float(value).is_integer() else value
-
-
-# --- Writing in bulk -----------------------------------------------------------------------------------
-
-
-def _may_pipeline():
-    """A second connection can write while this one builds: PostgreSQL, and no transaction of the caller's."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-
-class _InlineWriter:
-    """Builds and writes each batch in one transaction (on SQLite the ids are taken inside it)."""
-
-    def write(self, plan, moments, drafts, numbers):
-        with transaction.atomic():
-            batch = plan.batch(moments, drafts, numbers, reserve_ids(Application, len(moments)))
-            batch.write()
-        return batch
-
-    def close(self):
-        pass
-
-
-class _PipelinedWriter:
-    """PostgreSQL: a thread with its own connection commits batch k while this one builds batch k+1."""
-
-    def __init__(self):
-        import queue
-        import threading
-
-        self.batches = queue.Queue(maxsize=1)
-        self.failure = None
-        self.thread = threading.Thread(target=self._run, name="generate_applications-writer", daemon=True)
-        self.thread.start()
-
-    def write(self, plan, moments, drafts, numbers):
-        batch = plan.batch(moments, drafts, numbers, reserve_ids(Application, len(moments)))
-        self._raise_failure()
-        self.batches.put(batch)
-        return batch
-
-    def close(self):
-        self.batches.put(None)
-        self.thread.join()
-        self._raise_failure()
-
-    def _run(self):
-        try:
-            while (batch := self.batches.get()) is not None:
-                if self.failure is not None:
-                    continue  # keep taking batches so the builder never blocks; it raises on its next write
-                try:
-                    with transaction.atomic():
-                        batch.write()
-                except Exception as exc:
-                    self.failure = exc
-        finally:
-            connection.close()
-
-    def _raise_failure(self):
-        if self.failure is not None:
-            raise self.failure

@@ -24,10 +24,8 @@ PostgreSQL, multi-row INSERT elsewhere), without audit events, notifications or 
 """
 
 import math
-import queue
 import random
 import secrets
-import threading
 import time
 from bisect import bisect
 from dataclasses import dataclass, field
@@ -36,13 +34,13 @@ from itertools import accumulate
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from cities.models import Kelurahan
-from core.bulk import TableWriter, reserve_ids
+from core.bulk import TableWriter, batch_writer, reserve_ids
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from reports.actions import CLOCK_PLAN, CLOCK_RESOLVE, CLOCK_VERIFY, PLAN_DAYS, VERIFY_DAYS
@@ -276,17 +274,14 @@ def generate_reports(city, count, *, seed=None, years=3, now=None, batch_size=BA
     days = _days(city, years, now)
     plan = _CityPlan(city, rng, now, pool, days[0])
     moments = _creation_moments(city, days, count, now, rng)
-    writer = _PipelinedWriter() if _may_pipeline() else _InlineWriter()
-    try:
+    with batch_writer("generate_reports-writer") as write:
         for offset in range(0, count, batch_size):
-            batch = writer.write(plan, moments[offset : offset + batch_size])
+            batch = write(plan.batch, moments[offset : offset + batch_size])
             result.reports += len(batch.reports)
             result.clocks += len(batch.clocks)
             result.supports += len(batch.supports)
             if progress:
                 progress(result.reports, count)
-    finally:
-        writer.close()
     result.seconds = time.monotonic() - started
     return result
 
@@ -487,9 +482,9 @@ class _CityPlan:
 
     # Rows ----------------------------------------------------------------------------------
 
-    def batch(self, moments, ids):
+    def batch(self, moments):
         batch = _Batch()
-        for moment, pk in zip(moments, ids, strict=True):
+        for moment, pk in zip(moments, reserve_ids(Report, len(moments)), strict=True):
             report = self._report(pk, _moment(moment))
             batch.reports.append(report)
             clocks = self._clocks(report)
@@ -756,64 +751,3 @@ class _Batch:
         TableWriter(Report, with_pk=True).write(self.reports)
         TableWriter(Deadline).write(self.clocks)
         TableWriter(Support).write(self.supports)
-
-
-def _may_pipeline():
-    """A second connection can write while this one builds: PostgreSQL, and no transaction of the caller's to honour."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-
-class _InlineWriter:
-    """Builds and writes each batch in one transaction (on SQLite the ids are taken inside it)."""
-
-    def write(self, plan, moments):
-        with transaction.atomic():
-            batch = plan.batch(moments, reserve_ids(Report, len(moments)))
-            batch.write()
-        return batch
-
-    def close(self):
-        pass
-
-
-class _PipelinedWriter:
-    """PostgreSQL: a thread with its own connection commits batch k while this one builds batch k+1.
-
-    The two halves use the machine's two cores: Python building rows, PostgreSQL checking foreign
-    keys and updating indexes. Ids come from the sequence, so rows can point at each other before
-    they are written; batches still commit one at a time, in order.
-    """
-
-    def __init__(self):
-        self.batches = queue.Queue(maxsize=1)
-        self.failure = None
-        self.thread = threading.Thread(target=self._run, name="generate_reports-writer", daemon=True)
-        self.thread.start()
-
-    def write(self, plan, moments):
-        batch = plan.batch(moments, reserve_ids(Report, len(moments)))
-        self._raise_failure()
-        self.batches.put(batch)
-        return batch
-
-    def close(self):
-        self.batches.put(None)
-        self.thread.join()
-        self._raise_failure()
-
-    def _run(self):
-        try:
-            while (batch := self.batches.get()) is not None:
-                if self.failure is not None:
-                    continue  # keep taking batches so the builder never blocks; it raises on its next write
-                try:
-                    with transaction.atomic():
-                        batch.write()
-                except Exception as exc:
-                    self.failure = exc
-        finally:
-            connection.close()
-
-    def _raise_failure(self):
-        if self.failure is not None:
-            raise self.failure
