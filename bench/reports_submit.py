@@ -11,7 +11,10 @@ event, starts its verification clock and queues its confirmation. The load round
 alone, as the bare endpoint is measured; then one `manage.py run_worker` is started and the benchmark
 times how long its intake takes to receive every report the load left behind (its rate is printed),
 and checks that every tracking number answered with 201 names a report that was received, with its
-audit event.
+audit event. It keeps the worker running until every confirmation SMS has gone out, and prints how
+many went out while the intake was still draining the backlog, and the median and 95th percentile of
+the wait from the moment the worker could see a report (its submission, or the worker's start if
+later) to its confirmation's delivery.
 
 Concurrent clients (threads, one connection per request as gunicorn's sync workers close them)
 post for a fixed time to each endpoint in turn, twice, warming both up first. A report is JSON
@@ -21,8 +24,9 @@ sent with a citizen's token.
     .venv/bin/python bench/reports_submit.py [--clients 20] [--seconds 15] [--citizens 200]
 
 KC_BENCH_DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres).
-Exits 1 if the ratio is under 0.5, if any request failed, if an accepted report is missing, or if the
-intake does not take in every accepted report within INTAKE_TIMEOUT seconds.
+Exits 1 if the ratio is under 0.5, if any request failed, if an accepted report is missing, if the
+intake does not take in every accepted report within INTAKE_TIMEOUT seconds, or if a confirmation is
+still undelivered DELIVERY_TIMEOUT seconds after the intake finished.
 """
 
 import argparse
@@ -60,6 +64,7 @@ WORKERS = 2
 ROUNDS = 2
 WARMUP_REQUESTS = 40
 INTAKE_TIMEOUT = 600
+DELIVERY_TIMEOUT = 300
 DESCRIPTION = "Lubang besar di jalan depan sekolah, sudah dua minggu belum ditambal. Berbahaya bagi pengendara."
 
 
@@ -263,6 +268,8 @@ def run(args, workdir):
         server = None
         worker = start_worker(env, workdir)
         intake = wait_for_intake(worker)
+        if intake.done:
+            intake.deliveries = wait_for_deliveries(worker, intake)
     finally:
         if server is not None:
             stop_server(server)
@@ -273,9 +280,17 @@ def run(args, workdir):
 
 def start_worker(env, workdir):
     """One `manage.py run_worker`, as `make run` and docs/deployment.md run it."""
+    from django.utils import timezone
+
     worker_env = {**env, "DJANGO_SETTINGS_MODULE": "kotacerdas.settings", "KC_SMS_FILE_PATH": str(workdir / "sms.log")}
     command = [sys.executable, "manage.py", "run_worker"]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log (a line per task) goes to a file: a pipe nobody reads fills up and stops the worker's task loop.
+    worker_log = workdir / "worker.log"
+    with worker_log.open("wb") as log:
+        worker = subprocess.Popen(command, cwd=BASE_DIR, env=worker_env, stdout=subprocess.DEVNULL, stderr=log)
+    worker.log = worker_log
+    worker.started_at = timezone.now()
+    return worker
 
 
 def stop_worker(worker):
@@ -288,29 +303,82 @@ def stop_worker(worker):
 
 
 @dataclass
+class Deliveries:
+    """The confirmation SMS of the reports the intake received, as the worker delivered them."""
+
+    during_intake: int  # sent by the time the intake had received the whole backlog
+    total: int  # confirmations the intake queued
+    sent: int  # of them sent before DELIVERY_TIMEOUT
+    seconds: float  # from the worker's start until the last one went out (or the timeout)
+    waits: list  # seconds from the moment the worker could see each report to its confirmation's delivery
+
+    def percentile(self, share):
+        ordered = sorted(self.waits)
+        return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0.0
+
+
+@dataclass
 class Intake:
     backlog: int  # reports left 'submitted' by the load
     seconds: float  # until the worker's intake had received every one of them
     done: bool
+    sent_during: int = 0  # confirmations delivered by then
+    deliveries: Deliveries | None = None
 
     @property
     def per_second(self):
         return self.backlog / self.seconds if self.seconds else 0.0
 
 
+def confirmations():
+    from notifications.models import Notification
+
+    return Notification.objects.filter(template="report_received", channel=Notification.Channel.SMS)
+
+
+def check_alive(worker):
+    if worker.poll() is not None:
+        raise SystemExit(f"worker berhenti:\n{worker.log.read_text()[-5000:]}")
+
+
 def wait_for_intake(worker):
+    from notifications.models import Notification
     from reports.models import Report, Status
 
     waiting = Report.objects.filter(status=Status.SUBMITTED)
     backlog = waiting.count()
     started = time.perf_counter()
     while waiting.exists():
-        if worker.poll() is not None:
-            raise SystemExit(f"worker berhenti:\n{worker.stderr.read().decode()}")
+        check_alive(worker)
         if time.perf_counter() - started > INTAKE_TIMEOUT:
             return Intake(backlog, time.perf_counter() - started, done=False)
         time.sleep(0.5)
-    return Intake(backlog, time.perf_counter() - started, done=True)
+    seconds = time.perf_counter() - started
+    sent = confirmations().filter(status=Notification.Status.SENT).count()
+    return Intake(backlog, seconds, done=True, sent_during=sent)
+
+
+def wait_for_deliveries(worker, intake):
+    """Keep the worker running until every confirmation is sent; what the reporters saw."""
+    from notifications.models import Notification
+    from reports.models import Report
+
+    unsent = confirmations().exclude(status=Notification.Status.SENT)
+    deadline = time.perf_counter() + DELIVERY_TIMEOUT
+    while unsent.exists() and time.perf_counter() < deadline:
+        check_alive(worker)
+        time.sleep(0.5)
+    sent = list(confirmations().filter(status=Notification.Status.SENT).values_list("object_id", "sent_at"))
+    submitted = dict(Report.objects.values_list("pk", "created_at"))
+    waits = [(sent_at - max(submitted[int(pk)], worker.started_at)).total_seconds() for pk, sent_at in sent]
+    last = max((sent_at for _, sent_at in sent), default=worker.started_at)
+    return Deliveries(
+        during_intake=intake.sent_during,
+        total=confirmations().count(),
+        sent=len(sent),
+        seconds=(last - worker.started_at).total_seconds(),
+        waits=waits,
+    )
 
 
 def verdict(args, results, intake):
@@ -348,9 +416,18 @@ def verdict(args, results, intake):
         if intake.done
         else f"Intake oleh worker: {intake.backlog} laporan menunggu, belum habis setelah {INTAKE_TIMEOUT} detik."
     )
-    sent = Notification.objects.filter(status=Notification.Status.SENT).count()
-    pending = Notification.objects.filter(status=Notification.Status.PENDING).count()
-    print(f"Konfirmasi SMS saat worker dihentikan: {sent} terkirim, {pending} masih di outbox.")
+    deliveries = intake.deliveries
+    if deliveries is not None:
+        print(
+            f"Konfirmasi SMS: {deliveries.during_intake} dari {deliveries.total} terkirim selama intake menguras "
+            f"backlog; {deliveries.sent} terkirim {deliveries.seconds:.1f} detik setelah worker mulai. Tunggu dari "
+            f"laporan terlihat oleh worker (dikirim, atau worker mulai bila lebih akhir) sampai SMS terkirim: "
+            f"p50 {deliveries.percentile(0.5):.1f} detik, p95 {deliveries.percentile(0.95):.1f} detik."
+        )
+    else:
+        sent = Notification.objects.filter(status=Notification.Status.SENT).count()
+        pending = Notification.objects.filter(status=Notification.Status.PENDING).count()
+        print(f"Konfirmasi SMS saat worker dihentikan: {sent} terkirim, {pending} masih di outbox.")
     problems = []
     if ratio < TARGET_RATIO:
         problems.append(f"rasio {ratio:.2f} di bawah {TARGET_RATIO:g}")
@@ -363,12 +440,17 @@ def verdict(args, results, intake):
         problems.append(f"intake belum selesai setelah {INTAKE_TIMEOUT} detik")
     elif unreceived:
         problems.append(f"{len(unreceived)} laporan tanpa peristiwa 'diterima', mis. {unreceived[0]}")
+    if deliveries is not None and deliveries.sent < deliveries.total:
+        problems.append(
+            f"{deliveries.total - deliveries.sent} konfirmasi belum terkirim "
+            f"{DELIVERY_TIMEOUT} detik setelah intake selesai"
+        )
     if problems:
         print("GAGAL: " + "; ".join(problems) + ".")
         return 1
     print(
         "OK: API paling sedikit setengah laju INSERT polos, tanpa kegagalan, tidak ada laporan yang hilang, "
-        "semua tercatat oleh intake."
+        "semua tercatat oleh intake dan semua konfirmasi terkirim."
     )
     return 0
 

@@ -6,16 +6,27 @@ The schedule is code: (name, interval, task). Each worker process calls
 there are, and the winner enqueues the task for any worker to execute.
 
 TICK_JOBS are lighter and more urgent: plain functions every worker's scheduler
-thread calls itself on each tick (every second). Each claims its rows with
-SKIP LOCKED, so several workers share the work instead of repeating it.
+thread calls itself on each tick (every second), batch after batch while they
+find work, for at most TICK_BUDGET seconds. Each claims its rows with SKIP
+LOCKED, so several workers share the work instead of repeating it. While a tick
+finds work the next follows at once, the periodic jobs checked in between, but
+first catch_up() lets the task loop in the worker's main thread get within
+TASKS_AHEAD tasks of the queue's end: so while the intake drains a backlog, the
+confirmations it queues go out alongside, a few batches behind. (Without it the
+intake, committing batch after batch, keeps the database's write lock on SQLite
+and the task loop delivers next to nothing until the backlog is gone.)
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from core.models import PeriodicJob
 
@@ -37,8 +48,23 @@ TICK_JOBS = [
 ]
 
 
-def run_tick_jobs():
-    """Run every tick job once, each until it has no more work; returns {path: items handled}."""
+# Seconds a tick may spend on its jobs (each still takes at least one batch).
+TICK_BUDGET = 0.2
+# Between ticks that found work, the scheduler thread waits while more than this many tasks are ready to run
+# (the task loop is behind), at most CATCH_UP_SECONDS, so that a long queue of other tasks slows the intake
+# down but never stops it. The queue never runs dry meanwhile, so the task loop never pauses for its interval.
+TASKS_AHEAD = 20
+CATCH_UP_SECONDS = 5.0
+CATCH_UP_POLL = 0.02
+
+
+def run_tick_jobs(budget=None):
+    """Run every tick job batch after batch until it finds nothing or the tick's time is up.
+
+    Returns {path: items handled}; a job that handled anything may have work left for the next tick.
+    """
+    budget = TICK_BUDGET if budget is None else budget
+    ends_at = time.monotonic() + budget
     handled = {}
     for path in TICK_JOBS:
         job = import_string(path)
@@ -46,9 +72,31 @@ def run_tick_jobs():
         while True:
             count = job()
             handled[path] += count
-            if not count:
+            if not count or time.monotonic() >= ends_at:
                 break
     return handled
+
+
+def catch_up(stop, longest=None):
+    """Wait until at most TASKS_AHEAD tasks are ready to run (the task loop has nearly caught up), `stop` is
+    set or `longest` seconds (default CATCH_UP_SECONDS) have passed; returns True if the task loop caught up."""
+    longest = CATCH_UP_SECONDS if longest is None else longest
+    ends_at = time.monotonic() + longest
+    while tasks_ready(more_than=TASKS_AHEAD):
+        if stop.is_set() or time.monotonic() >= ends_at:
+            return False
+        stop.wait(CATCH_UP_POLL)
+    return True
+
+
+def tasks_ready(more_than=0):
+    """Whether the database task queue holds more than `more_than` tasks ready to run (a short look at its
+    partial index of ready tasks)."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    ready = DBTaskResult.objects.ready().filter(backend_name=backend.alias).order_by()
+    return ready.values("pk")[more_than : more_than + 1].exists()
 
 
 def enqueue_due_jobs(now=None):

@@ -24,15 +24,18 @@ def worker(transactional_db, city, tmp_path):
         "KC_SMS_BACKEND": "file",
         "KC_SMS_FILE_PATH": str(sms_log),
     }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # Its output (a log line per task) goes to a file: a pipe read only at the end fills up and stops the worker.
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     process.sms_log = sms_log
+    process.log = log
     yield process
     if process.poll() is None:
         process.kill()
@@ -67,5 +70,5 @@ def test_a_message_queued_by_a_change_is_delivered_by_the_worker(worker, siti):
 def test_ctrl_c_stops_the_worker_cleanly(worker):
     wait_for(lambda: finished("deadlines.tasks.scan_deadlines"), message="worker tidak pernah siap")
     worker.send_signal(signal.SIGINT)
-    output, _ = worker.communicate(timeout=30)
-    assert worker.returncode == 0, output
+    worker.wait(timeout=30)
+    assert worker.returncode == 0, worker.log.read_text()

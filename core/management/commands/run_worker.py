@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from core.scheduler import enqueue_due_jobs, run_tick_jobs
+from core.scheduler import catch_up, enqueue_due_jobs, run_tick_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +31,19 @@ class Command(BaseCommand):
 
     def _schedule_loop(self, stop):
         while not stop.is_set():
+            busy = False
             try:
                 enqueue_due_jobs()
-                run_tick_jobs()
+                if any(run_tick_jobs().values()):
+                    # Let the task loop get near the end of the queue (the confirmations the tick queued)
+                    # before the next batches; then tick again at once: the tick stopped after TICK_BUDGET
+                    # seconds and may have left work.
+                    catch_up(stop)
+                    busy = True
             except Exception:
                 # The scheduler must outlive a database hiccup; the next tick retries.
                 logger.exception("Penjadwal gagal; dicoba lagi pada putaran berikutnya.")
             finally:
                 close_old_connections()
-            stop.wait(1)
+            if not busy:
+                stop.wait(1)
