@@ -269,26 +269,22 @@ NOT_RSUD_STAFF = "Hanya petugas RSUD Dr. R.M. Djoelham Binjai yang dapat melakuk
 READS_ONLY = "Inspektorat hanya dapat membaca, tidak mengubah."
 NO_CODE = "Kode booking tidak ditemukan."
 
+# An officer who is not the RSUD's staff (Budi of Dinas PUPR, Agus of the Dinas Kesehatan), per endpoint.
+OUTSIDE_THE_RSUD = {
+    "queue": (403, NOT_RSUD_STAFF),
+    "check-in": (404, NO_CODE),
+    "walk-in": (403, NOT_RSUD_STAFF),
+    "call": (403, NOT_RSUD_STAFF),
+    "cancel": (403, NOT_RSUD_STAFF),
+    "move": (404, NO_CODE),
+}
+
 # (status, message) per endpoint for each caller; a booking code the caller may not handle is not found.
 REFUSALS = {
     "anonymous": {name: (401, None) for name in ("queue", "check-in", "walk-in", "call", "cancel", "move")},
     "andi": {name: (403, NOT_STAFF) for name in ("queue", "check-in", "walk-in", "call", "cancel", "move")},
-    "budi": {
-        "queue": (403, NOT_RSUD_STAFF),
-        "check-in": (404, NO_CODE),
-        "walk-in": (403, NOT_RSUD_STAFF),
-        "call": (403, NOT_RSUD_STAFF),
-        "cancel": (403, NOT_RSUD_STAFF),
-        "move": (404, NO_CODE),
-    },
-    "agus": {
-        "queue": (403, NOT_RSUD_STAFF),
-        "check-in": (404, NO_CODE),
-        "walk-in": (403, NOT_RSUD_STAFF),
-        "call": (403, NOT_RSUD_STAFF),
-        "cancel": (403, NOT_RSUD_STAFF),
-        "move": (404, NO_CODE),
-    },
+    "budi": OUTSIDE_THE_RSUD,
+    "agus": OUTSIDE_THE_RSUD,
     "irma": {
         "check-in": (404, NO_CODE),
         "walk-in": (403, READS_ONLY),
