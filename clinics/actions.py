@@ -38,6 +38,7 @@ from clinics.models import (
     IN_ROOM_STATUSES,
     WAITING_STATUSES,
     Appointment,
+    Clinic,
     ExceptionReason,
     FamilyMember,
     PaymentType,
@@ -1161,6 +1162,23 @@ def check_reschedule(user, appointment, now=None):
 
 
 BOARD_STATUSES = [Status.CHECKED_IN, Status.CALLED, Status.SERVED, Status.SKIPPED, Status.BOOKED]
+
+
+def find_clinic(city, facility_code, clinic_code):
+    """An active poli of an active facility of the city, by their codes in the profile; 404 otherwise."""
+    clinic = (
+        Clinic.objects.select_related("facility")
+        .filter(facility__city=city, facility__code=facility_code, facility__active=True, code=clinic_code, active=True)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("Poli tidak ditemukan.")
+    return clinic
+
+
+def sessions_of_day(clinic, day):
+    """The poli's sessions of one day, cancelled ones included, in the order of the day (for its board)."""
+    return list(clinic.sessions.filter(date=day).select_related("clinic", "practitioner").order_by("start", "id"))
 
 
 def queue_boards(sessions, *, shown=5):

@@ -220,19 +220,9 @@ class BoardView(PublicView):
     )
     def get(self, request, facility, clinic):
         city = current_city_or_404()
-        poli = (
-            Clinic.objects.filter(
-                code=clinic, facility__code=facility, facility__city=city, active=True, facility__active=True
-            )
-            .select_related("facility")
-            .first()
-        )
-        if poli is None:
-            raise Http404("Poli tidak ditemukan.")
+        poli = actions.find_clinic(city, facility, clinic)
         today = timezone.localdate(timezone.now(), city.zone)
-        sessions = list(
-            poli.sessions.filter(date=today).select_related("clinic", "practitioner").order_by("start", "id")
-        )
+        sessions = actions.sessions_of_day(poli, today)
         boards = actions.queue_boards(sessions)
         board = {
             "facility": poli.facility,

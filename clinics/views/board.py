@@ -7,14 +7,13 @@ number of queries whatever the history: the poli, today's sessions, and their qu
 (clinics.actions.queue_boards).
 """
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from cities.models import current_city_or_404
 from clinics import actions
-from clinics.models import Clinic, Session, SessionStatus
+from clinics.models import SessionStatus
 
 REFRESH_SECONDS = 10
 # Without JavaScript the whole page reloads itself, a little less often.
@@ -24,19 +23,9 @@ NEXT_SHOWN = 5
 
 def board_context(facility_code, clinic_code):
     city = current_city_or_404()
-    clinic = (
-        Clinic.objects.select_related("facility")
-        .filter(facility__city=city, facility__code=facility_code, code=clinic_code, active=True, facility__active=True)
-        .first()
-    )
-    if clinic is None:
-        raise Http404("Poli tidak ditemukan.")
+    clinic = actions.find_clinic(city, facility_code, clinic_code)
     now = timezone.now()
-    sessions = list(
-        Session.objects.filter(clinic=clinic, date=timezone.localdate(now, city.zone))
-        .select_related("clinic", "practitioner")
-        .order_by("start", "id")
-    )
+    sessions = actions.sessions_of_day(clinic, timezone.localdate(now, city.zone))
     open_sessions = [session for session in sessions if session.status == SessionStatus.OPEN]
     boards = dict(zip(open_sessions, actions.queue_boards(open_sessions, shown=NEXT_SHOWN), strict=True))
     return {

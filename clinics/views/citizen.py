@@ -148,13 +148,7 @@ def clinic(request, facility_code, clinic_code):
     """The poli's bookable sessions of the booking window with their free places: one query for the
     sessions whatever the history (the counters are on the session rows)."""
     city = current_city_or_404()
-    poli = (
-        Clinic.objects.select_related("facility")
-        .filter(facility__city=city, facility__code=facility_code, facility__active=True, code=clinic_code, active=True)
-        .first()
-    )
-    if poli is None:
-        raise Http404("Poli tidak ditemukan.")
+    poli = actions.find_clinic(city, facility_code, clinic_code)
     doctors = list(poli.practitioners.filter(active=True).order_by("name"))
     form = DoctorFilterForm(request.GET, practitioners=doctors)
     valid = form.is_valid()
