@@ -12,7 +12,9 @@ Retrying. A failed try is logged with its error and the message is
 rescheduled with exponential backoff: 1, 2, 4, 8 … minutes, at most an hour,
 shortened by up to 10 % of jitter so a burst of failures does not retry in
 lockstep. After settings.NOTIFICATION_MAX_ATTEMPTS tries it is marked
-failed, for an admin to see and resend ("kirim ulang"). A rejection that a
+failed, for an admin to see and resend ("kirim ulang"); so is a message
+whose worker died on every one of its tries (each lease ran out), or a
+message that crashes its worker would be taken again for ever. A rejection that a
 retry cannot fix fails at once: an SMTP 5xx refusing the recipient, or an
 HTTP 4xx from the SMS gateway (a bad number, bad credentials); after fixing
 the cause, an admin resends it.
@@ -70,10 +72,15 @@ def backend_name(channel):
     return f"{backend.__module__}.{backend.__qualname__}"
 
 
+WORKER_DIED = "Worker berhenti di tengah pengiriman (masa klaim habis)."
+
+
 def claim(notification_id):
     """Take the message if it is free and due; returns (notification, attempt) or (None, None)."""
     now = timezone.now()
     with transaction.atomic():
+        if give_up_abandoned(notification_id, now):
+            return None, None
         won = Notification.objects.filter(due(now), pk=notification_id).update(
             status=Notification.Status.SENDING,
             claimed_until=now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
@@ -86,6 +93,22 @@ def claim(notification_id):
             notification=notification, started_at=now, backend=backend_name(notification.channel)
         )
     return notification, attempt
+
+
+def give_up_abandoned(notification_id, now):
+    """Fail a message whose lease ran out on its last allowed try: its worker died sending it every time."""
+    given_up = Notification.objects.filter(
+        pk=notification_id,
+        status=Notification.Status.SENDING,
+        claimed_until__lt=now,
+        attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS,
+    ).update(status=Notification.Status.FAILED, claimed_until=None, last_error=WORKER_DIED)
+    if given_up:
+        DeliveryAttempt.objects.filter(notification_id=notification_id, finished_at__isnull=True).update(
+            finished_at=now, ok=False, error=WORKER_DIED
+        )
+        logger.warning("Notifikasi %s gagal permanen: worker berhenti pada setiap percobaan.", notification_id)
+    return bool(given_up)
 
 
 def send(notification):

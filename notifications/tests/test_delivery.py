@@ -132,6 +132,27 @@ def test_a_message_held_by_a_live_worker_is_left_alone_until_its_lease_runs_out(
     assert len(mailoutbox) == 1
 
 
+def test_a_message_whose_worker_dies_on_every_try_fails_after_the_last_allowed_attempt(settings, mailoutbox):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    message = queue_code("siti@example.org")
+    for _ in range(3):
+        assert delivery.claim(message.pk)[0] is not None
+        # The worker crashes while sending: its lease runs out.
+        Notification.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+
+    assert delivery.deliver_due() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (
+        Notification.Status.FAILED,
+        3,
+        delivery.WORKER_DIED,
+    )
+    assert [(a.ok, a.error) for a in message.delivery_attempts.all()] == [(False, delivery.WORKER_DIED)] * 3
+    assert mailoutbox == []
+    # The admin's "kirim ulang" gives it a fresh set of tries.
+    assert delivery.resend(Notification.objects.filter(pk=message.pk)) == 1
+
+
 def test_a_late_failure_does_not_undo_another_workers_success(mailoutbox):
     message = queue_code("siti@example.org")
     slow, slow_attempt = delivery.claim(message.pk)
