@@ -677,14 +677,14 @@ def do_submit(user, application):
             step_index=0,
             now=now,
             registration_number=number,
-            workflow=_workflow(permit_type),
+            workflow=workflow_of(permit_type),
             fee_amount=fee,
             submitted_at=now,
         )
     return application
 
 
-def _workflow(permit_type):
+def workflow_of(permit_type):
     """The type's steps with the OPD of each resolved, as the application will follow them."""
     opds = {"issuing": permit_type.issuing_opd, "technical": permit_type.technical_opd}
     return [
@@ -1252,12 +1252,12 @@ def _issue(application, actor):
         number=certificate_number(application),
         title=permit_type.certificate_title,
         holder_name=application.holder_name(),
-        holder_detail=_holder_detail(application),
+        holder_detail=holder_detail(application),
         fields=certificate_fields(application),
         issuer_name=permit_type.issuing_opd.name,
         signer=application.approved_by or actor,
         valid_from=today,
-        valid_until=_valid_until(today, permit_type.validity_months),
+        valid_until=validity_end(today, permit_type.validity_months),
         actor=actor,
     )
     _move(
@@ -1285,7 +1285,7 @@ def certificate_number(application):
     return f"{opd}/{application.permit_type.short_name}/{year}/{serial}"
 
 
-def _holder_detail(application):
+def holder_detail(application):
     if application.company_id:
         company = application.company
         return f"NIB {company.nib}; {company.address}; penanggung jawab {application.applicant.full_name}"
@@ -1312,7 +1312,7 @@ def _printed(field, value):
     return str(value)
 
 
-def _valid_until(start, months):
+def validity_end(start, months):
     """The last day of validity: the day before the same date `months` later (the month's last day when that
     date does not exist, e.g. one month from 31 January is valid through 28 February); None: no expiry."""
     if not months:

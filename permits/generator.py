@@ -54,7 +54,7 @@ from core.bulk import TableWriter, batch_writer, reserve_ids
 from deadlines.clock import NEAR_FRACTION
 from deadlines.models import Deadline
 from permits import links
-from permits.actions import _holder_detail, _valid_until, _workflow, certificate_fields, certificate_number
+from permits.actions import certificate_fields, certificate_number, holder_detail, validity_end, workflow_of
 from permits.models import (
     ApplicantKind,
     Application,
@@ -347,7 +347,7 @@ def _staff(city, types):
     needed = set()
     for permit_type in types:
         needed.add((permit_type.issuing_opd, Role.OFFICER))
-        for step in _workflow(permit_type):
+        for step in workflow_of(permit_type):
             opd = permit_type.issuing_opd if step["opd"] == "issuing" else permit_type.technical_opd
             needed.add((opd, step["role"]))
     staff, created = {}, 0
@@ -572,7 +572,7 @@ class _Type:
 
     def __init__(self, permit_type):
         self.model = permit_type
-        self.workflow = _workflow(permit_type)
+        self.workflow = workflow_of(permit_type)
         self.documents = {
             kind: [doc["code"] for doc in permit_type.documents_for(kind)]
             for kind in (ApplicantKind.PERSON, ApplicantKind.COMPANY)
@@ -973,7 +973,7 @@ class _Story:
             number=certificate_number(case),
             title=permit_type.certificate_title,
             holder_name=company.name if company else name,
-            holder_detail=_holder_detail(case),
+            holder_detail=holder_detail(case),
             fields=certificate_fields(case),
             issuer_name=permit_type.issuing_opd.name,
             signer_id=head.pk,
@@ -981,7 +981,7 @@ class _Story:
             signer_title=self.plan.titles[head.pk],
             signed_at=issued_at,
             valid_from=valid_from,
-            valid_until=_valid_until(valid_from, permit_type.validity_months),
+            valid_until=validity_end(valid_from, permit_type.validity_months),
             content_type_id=self.plan.application_type.pk,
             object_id=str(row["id"]),
             verification_code=new_verification_code(),

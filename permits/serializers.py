@@ -17,7 +17,7 @@ from certificates.actions import verification_url
 from core.api import Input, TimelineEntrySerializer, absolute_url, id_field, text_field
 from deadlines import clock
 from deadlines.models import Deadline
-from permits.actions import ROLE_NAMES, step_handlers
+from permits.actions import ROLE_NAMES, step_handlers, workflow_of
 from permits.models import Application, Company, Document, Payment, Status
 from permits.payments import get_backend
 
@@ -394,7 +394,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 def tracking(application):
     """Where the application is: the current step (since, holder, deadline), every step's progress, the timeline."""
-    workflow = application.workflow or _draft_workflow(application.permit_type)
+    workflow = application.workflow or workflow_of(application.permit_type)
     records = {}
     for record in application.step_records.all():
         records[record.index] = record  # the latest stay at each step
@@ -457,11 +457,6 @@ def tracking(application):
             "paused": bool(deadline and deadline.state == Deadline.State.PAUSED),
         }
     return {"current_step": current_step, "steps": steps, "timeline": public_timeline(application)}
-
-
-def _draft_workflow(permit_type):
-    opds = {"issuing": permit_type.issuing_opd, "technical": permit_type.technical_opd}
-    return [{**step, "opd_name": opds[step["opd"]].short_name} for step in permit_type.steps]
 
 
 # --- officers ---------------------------------------------------------------------------------

@@ -146,4 +146,4 @@ def test_withdrawing_cancels_the_step_clock(pbg, siti, fajar):
     ],
 )
 def test_a_permit_is_valid_through_the_day_before_its_anniversary(start, months, last_day):
-    assert actions._valid_until(start, months) == last_day
+    assert actions.validity_end(start, months) == last_day
