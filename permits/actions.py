@@ -212,10 +212,18 @@ def do_save_company(user, *, name, nib, npwp="", address, company=None):
         errors["address"] = ["Alamat paling panjang 300 karakter."]
     if errors:
         raise ValidationError(errors)
+    before = _company_fields(company) if company is not None else None
     company = company or Company(owner=user)
     company.name, company.nib, company.npwp, company.address = name, nib, npwp, address
-    company.save()
+    with transaction.atomic():
+        company.save()
+        action = "permit.company_added" if before is None else "permit.company_changed"
+        record(actor=user, obj=company, action=action, before=before, after=_company_fields(company))
     return company
+
+
+def _company_fields(company):
+    return {"name": company.name, "nib": company.nib, "npwp": company.npwp, "address": company.address}
 
 
 def _sniff(data):
@@ -298,6 +306,7 @@ def do_upload_document(user, upload, *, name=""):
         with transaction.atomic():
             document.file.save("dokumen", ContentFile(data), save=False)
             document.save()
+            record(actor=user, obj=document, action="permit.document_uploaded", after=_document_fields(document))
     except IntegrityError:
         # The same file uploaded twice at once: the other upload's copy is the one kept.
         document.file.delete(save=False)
@@ -358,6 +367,10 @@ def check_delete_document(user, document):
     return _unique_drafts(applications)
 
 
+def _document_fields(document):
+    return {"name": document.name, "kind": document.kind, "size": document.size, "sha256": document.sha256}
+
+
 def do_delete_document(user, document):
     """Delete one of the user's documents (and its file), taking it off their drafts first.
 
@@ -379,6 +392,13 @@ def do_delete_document(user, document):
             ApplicationDocument.objects.filter(document_id=locked.pk).delete()
             Application.objects.filter(pk__in=[d.pk for d in drafts]).update(updated_at=timezone.now())
             storage, name = locked.file.storage, locked.file.name
+            record(
+                actor=user,
+                obj=locked,
+                action="permit.document_deleted",
+                before=_document_fields(locked),
+                after={"taken_off_drafts": [draft.pk for draft in drafts]},
+            )
             locked.delete()
             transaction.on_commit(lambda: storage.delete(name) if name else None)
     except IntegrityError:
@@ -436,6 +456,13 @@ def do_delete_company(user, company):
                 applies = {doc["code"] for doc in application.permit_type.documents_for(ApplicantKind.PERSON)}
                 application.attachments.exclude(requirement__in=applies).delete()
                 application.company, application.updated_at = None, now
+            record(
+                actor=user,
+                obj=locked,
+                action="permit.company_deleted",
+                before=_company_fields(locked),
+                after={"drafts_now_personal": [draft.pk for draft in drafts]},
+            )
             locked.delete()
     except IntegrityError:
         raise IllegalMove(
@@ -1200,7 +1227,14 @@ def do_delete_draft(user, application):
     check_applicant(user, application)
     if application.status != Status.DRAFT:
         raise IllegalMove("Hanya draf yang dapat dihapus; batalkan permohonan yang sudah diajukan.")
-    application.delete()
+    with transaction.atomic():
+        record(
+            actor=user,
+            obj=application,
+            action="permit.draft_deleted",
+            before={"permit_type": application.permit_type.code, "company": application.company_id},
+        )
+        application.delete()
 
 
 # --- Approval, payment and issuance ------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.db import connections
 from django.http import Http404
 from django.urls import reverse
 
+from audit.events import object_key
+from audit.models import AuditEvent
 from core.testing import api_client as api
 from core.testing import api_error as error
 from core.testing import run_concurrently
@@ -47,6 +49,47 @@ def test_siti_deletes_a_document_nothing_uses_and_its_file_goes_with_it(siti, dj
     assert drafts == []
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not storage.exists(name)
+
+
+def audit_trail(key):
+    object_type, object_id = key
+    events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+    return [(event.action, event.actor_id, event.before, event.after) for event in events]
+
+
+def test_her_library_keeps_an_audit_trail_of_uploads_changes_and_deletions(siti, city):
+    document = upload(siti, name="Surat lama.pdf")
+    application = draft(siti, city, "siup")
+    ktp = attached(application, "ktp")
+    company = actions.do_save_company(siti, name="CV Sinar Jaya", nib="1234567890123", address="Jl. Sudirman 12")
+    actions.do_save_company(
+        siti, name="CV Sinar Jaya Abadi", nib="1234567890123", address="Jl. Sudirman 12", company=company
+    )
+    fields = {"name": "Surat lama.pdf", "kind": document.kind, "size": document.size, "sha256": document.sha256}
+    document_key, ktp_key, company_key, draft_key = map(object_key, (document, ktp, company, application))
+
+    actions.do_delete_document(siti, document)
+    actions.do_delete_document(siti, ktp)
+    actions.do_delete_company(siti, company)
+    actions.do_delete_draft(siti, application)
+
+    assert audit_trail(document_key) == [
+        ("permit.document_uploaded", siti.pk, None, fields),
+        ("permit.document_deleted", siti.pk, fields, {"taken_off_drafts": []}),
+    ]
+    assert audit_trail(ktp_key)[-1][0::3] == ("permit.document_deleted", {"taken_off_drafts": [int(draft_key[1])]})
+    old = {"name": "CV Sinar Jaya", "nib": "1234567890123", "npwp": "", "address": "Jl. Sudirman 12"}
+    new = {**old, "name": "CV Sinar Jaya Abadi"}
+    assert audit_trail(company_key) == [
+        ("permit.company_added", siti.pk, None, old),
+        ("permit.company_changed", siti.pk, old, new),
+        ("permit.company_deleted", siti.pk, new, {"drafts_now_personal": []}),
+    ]
+    assert audit_trail(draft_key)[-1][:3] == (
+        "permit.draft_deleted",
+        siti.pk,
+        {"permit_type": "siup", "company": None},
+    )
 
 
 def test_deleting_a_document_takes_it_off_her_drafts_which_then_lack_it(siti, city):
