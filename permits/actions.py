@@ -1211,7 +1211,7 @@ def do_withdraw(user, application, reason=""):
 def _cancel_pending_payments(user, application, reason):
     failure = "Permohonan dibatalkan pemohon" + (f": {reason}" if reason else ".")
     for payment in Payment.objects.select_for_update().filter(application=application, status=Payment.Status.PENDING):
-        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.FAILED, failure_reason=failure)
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.CANCELLED, failure_reason=failure)
         record(
             actor=user,
             obj=application,

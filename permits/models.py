@@ -512,6 +512,8 @@ class Payment(models.Model):
         PENDING = "pending", "Menunggu konfirmasi"
         PAID = "paid", "Lunas"
         FAILED = "failed", "Ditolak"
+        # The application was withdrawn while the payment waited for confirmation.
+        CANCELLED = "cancelled", "Dibatalkan"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="payments")
     amount = models.PositiveBigIntegerField()

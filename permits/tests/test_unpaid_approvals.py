@@ -66,13 +66,13 @@ def test_a_payment_waiting_for_confirmation_is_cancelled_with_the_reason(approve
     actions.do_withdraw(siti, approved, "Acara dibatalkan panitia.")
 
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.FAILED
+    assert payment.status == Payment.Status.CANCELLED
     assert payment.failure_reason == "Permohonan dibatalkan pemohon: Acara dibatalkan panitia."
     cancelled = history(approved).get(action="permit.payment_cancelled")
     assert cancelled.after == {"payment": payment.pk, "reference": "TRF20260001"}
     # The front office can no longer confirm it, and is told why.
     fresh = Payment.objects.get(pk=payment.pk)
-    with pytest.raises(IllegalMove, match="Pembayaran ini berstatus 'Ditolak'"):
+    with pytest.raises(IllegalMove, match="Pembayaran ini berstatus 'Dibatalkan'"):
         actions.do_confirm_payment(fajar, fresh)
     assert Application.objects.get(pk=approved.pk).status == Status.WITHDRAWN
 
@@ -179,7 +179,7 @@ def test_the_page_offers_the_withdrawal_of_an_unpaid_approval_and_warns_about_th
     assert response.status_code == 302
     assert Application.objects.get(pk=approved.pk).status == Status.WITHDRAWN
     page = client.get(detail).content.decode()
-    assert "Ditolak: Permohonan dibatalkan pemohon: Acara dibatalkan panitia." in page
+    assert "Dibatalkan: Permohonan dibatalkan pemohon: Acara dibatalkan panitia." in page
     assert f'href="{url}"' not in page
     assert client.get(url).status_code == 409 and client.post(url).status_code == 409
 
@@ -235,7 +235,7 @@ def test_a_withdrawal_and_a_confirmation_at_once_end_in_one_of_them(siti, city, 
         payment.refresh_from_db()
         if withdrawn == "done":
             assert confirmed == "refused" and application.status == Status.WITHDRAWN
-            assert payment.status == Payment.Status.FAILED and application.certificate_id is None
+            assert payment.status == Payment.Status.CANCELLED and application.certificate_id is None
         else:
             assert (withdrawn, confirmed) == ("refused", "done") and application.status == Status.ISSUED
             assert payment.status == Payment.Status.PAID and application.certificate_id is not None
