@@ -245,6 +245,7 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Storage is UTC; each request runs in the city's own zone (cities.middleware).
 TIME_ZONE = "UTC"
 
