@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -379,4 +380,5 @@ def _code_matches(certificate, code):
 
 
 def public_key_pem():
-    return public_pem(signing_key())
+    """The public key in force, then those of retired keys (their certificates still verify), in PEM."""
+    return "".join(public_pem(key) for key in (signing_key(), *settings.CERTIFICATE_RETIRED_KEYS))

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.core.exceptions import ImproperlyConfigured
 
 ENV_NAME = "KC_CERTIFICATE_KEY"
+RETIRED_ENV_NAME = "KC_CERTIFICATE_RETIRED_KEYS"
 # Domain separation: the development key is derived from SECRET_KEY, and must not equal any other
 # value derived from it.
 _DEVELOPMENT_LABEL = b"kota-cerdas/certificates/development-signing-key/v1\x00"
@@ -69,6 +70,33 @@ def certificate_key_from_environment(value, *, debug, secret_key, name=ENV_NAME)
     return parse_private_key(value, name)
 
 
+def parse_retired_keys(value, name=RETIRED_ENV_NAME):
+    """The public keys of signing keys no longer in force, so certificates they signed still verify.
+
+    Any number of Ed25519 public keys in PEM one after the other (with real line breaks or literal "\\n");
+    empty: none. Anything else stops start-up with ImproperlyConfigured naming the variable.
+    """
+    text = (value or "").strip().replace("\\n", "\n")
+    if not text:
+        return []
+    marker = "-----BEGIN PUBLIC KEY-----"
+    if "PRIVATE KEY" in text:
+        raise ImproperlyConfigured(f"{name} takes public keys only; never put a private key here.")
+    blocks = [marker + block for block in text.split(marker)[1:]]
+    if not blocks or text.split(marker)[0].strip():
+        raise ImproperlyConfigured(f"{name} must be Ed25519 public keys in PEM ('{marker}' …).")
+    keys = []
+    for number, block in enumerate(blocks, start=1):
+        try:
+            key = serialization.load_pem_public_key(block.strip().encode("ascii"))
+        except (ValueError, UnicodeEncodeError, UnsupportedAlgorithm):
+            raise ImproperlyConfigured(f"{name}: public key {number} is not a readable PEM public key.") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise ImproperlyConfigured(f"{name}: public key {number} is not an Ed25519 key.")
+        keys.append(key)
+    return keys
+
+
 def new_private_key():
     return Ed25519PrivateKey.generate()
 
@@ -101,3 +129,13 @@ def signing_key():
     from django.conf import settings
 
     return settings.CERTIFICATE_KEY
+
+
+def verifying_key(wanted_key_id):
+    """The public key with this fingerprint: the one in force or a retired one; None if the city has neither."""
+    from django.conf import settings
+
+    for key in (signing_key().public_key(), *settings.CERTIFICATE_RETIRED_KEYS):
+        if key_id(key) == wanted_key_id:
+            return key
+    return None

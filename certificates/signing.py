@@ -5,7 +5,7 @@ import binascii
 
 from cryptography.exceptions import InvalidSignature
 
-from certificates.keys import key_id, signing_key
+from certificates.keys import key_id, signing_key, verifying_key
 
 
 def sign(content):
@@ -15,13 +15,14 @@ def sign(content):
 
 
 def signature_matches(certificate):
-    """Does the stored signature match the stored content, under the key in force?
+    """Does the stored signature match the stored content, under the key that made it?
 
-    False for a certificate signed by another key (its key_id differs), a signature that is not
-    base64, or content changed after signing.
+    That key is the one in force or one retired after it (settings.CERTIFICATE_RETIRED_KEYS). False for a
+    certificate signed by a key the city does not know, a signature that is not base64, or content changed
+    after signing.
     """
-    key = signing_key()
-    if certificate.key_id != key_id(key):
+    key = verifying_key(certificate.key_id)
+    if key is None:
         return False
     try:
         signature = base64.b64decode(certificate.signature, validate=True)
@@ -29,7 +30,7 @@ def signature_matches(certificate):
     except (binascii.Error, ValueError, TypeError, AttributeError):
         return False
     try:
-        key.public_key().verify(signature, content)
+        key.verify(signature, content)
     except InvalidSignature:
         return False
     return True

@@ -93,7 +93,8 @@ def verify_page(request, number):
 
 @require_safe
 def public_key(request):
-    """The public half of the signing key, so anyone can check a certificate's signature offline."""
+    """The public half of the signing key (then those of retired keys), so anyone can check a certificate's
+    signature offline: the certificate's key_id says which key signed it."""
     response = HttpResponse(actions.public_key_pem(), content_type="application/x-pem-file; charset=us-ascii")
     response["Content-Disposition"] = 'inline; filename="kunci-publik.pem"'
     response["Cache-Control"] = "public, max-age=3600"

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from certificates.keys import certificate_key_from_environment
+from certificates.keys import certificate_key_from_environment, parse_retired_keys
 from kotacerdas.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -198,6 +198,8 @@ SITE_URL = env_str("KC_SITE_URL", "http://localhost:8000")
 CERTIFICATE_KEY = certificate_key_from_environment(
     env_str("KC_CERTIFICATE_KEY", None), debug=DEBUG, secret_key=SECRET_KEY
 )
+# After a key change: the public keys of the keys used before, so the certificates they signed still verify.
+CERTIFICATE_RETIRED_KEYS = parse_retired_keys(env_str("KC_CERTIFICATE_RETIRED_KEYS", ""))
 
 # e-Perizinan: how the retribusi is paid (permits/payments.py), the bank account the manual backend names,
 # and the largest document an applicant may upload.

@@ -255,6 +255,17 @@ def test_a_certificate_signed_with_another_key_is_invalid(certificate, settings)
     assert actions.verify(NUMBER).status == "invalid"
 
 
+def test_after_a_key_change_certificates_of_the_retired_key_still_verify(certificate, settings, city, rina):
+    retired = settings.CERTIFICATE_KEY
+    settings.CERTIFICATE_KEY = new_private_key()
+    settings.CERTIFICATE_RETIRED_KEYS = [retired.public_key()]
+
+    assert actions.verify(NUMBER, certificate.verification_code).status == "valid"
+    # Retiring a key does not make a tampered certificate of it genuine.
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name="Orang Lain")
+    assert actions.verify(NUMBER).status == "invalid"
+
+
 def test_a_certificate_past_its_last_day_is_expired(certificate):
     last_day = certificate.valid_until
 

@@ -19,6 +19,7 @@ from certificates.keys import (
     key_id,
     new_private_key,
     parse_private_key,
+    parse_retired_keys,
     private_pem,
     public_pem,
 )
@@ -174,3 +175,35 @@ def test_production_with_a_one_line_key_passes_the_deployment_checklist(tmp_path
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def rsa_public_pem():
+    public = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def test_retired_public_keys_are_read_one_after_the_other_also_from_one_line():
+    first, second = new_private_key(), new_private_key()
+    value = public_pem(first) + public_pem(second)
+
+    assert [key_id(k) for k in parse_retired_keys(value)] == [key_id(first), key_id(second)]
+    assert [key_id(k) for k in parse_retired_keys(value.strip().replace("\n", "\\n"))] == [
+        key_id(first),
+        key_id(second),
+    ]
+    assert parse_retired_keys("") == [] and parse_retired_keys(None) == []
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("bukan kunci", "must be Ed25519 public keys in PEM"),
+        (pem_of(Ed25519PrivateKey.generate()), "public keys only; never put a private key here"),
+        ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "public key 1 is not a readable PEM"),
+        (rsa_public_pem(), "public key 1 is not an Ed25519"),
+    ],
+)
+def test_anything_but_ed25519_public_keys_as_retired_keys_stops_start_up(value, message):
+    with pytest.raises(ImproperlyConfigured, match=message) as caught:
+        parse_retired_keys(value)
+    assert "KC_CERTIFICATE_RETIRED_KEYS" in str(caught.value)

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from django.urls import reverse
 
 from certificates import actions
-from certificates.keys import key_id
+from certificates.keys import key_id, new_private_key
 from certificates.models import Certificate
 from certificates.tests.conftest import NUMBER
 from portal.tests.test_accessibility import structure
@@ -191,3 +191,15 @@ def test_the_public_key_is_published_as_pem(certificate, client, settings):
     public = serialization.load_pem_public_key(response.content)
     assert key_id(public) == key_id(settings.CERTIFICATE_KEY) == certificate.key_id
     assert b"PRIVATE" not in response.content
+
+
+def test_retired_public_keys_are_published_after_the_key_in_force(city, client, settings):
+    retired = settings.CERTIFICATE_KEY.public_key()
+    settings.CERTIFICATE_KEY = new_private_key()
+    settings.CERTIFICATE_RETIRED_KEYS = [retired]
+
+    text = client.get(reverse("certificates:public_key")).content.decode("ascii")
+
+    blocks = ["-----BEGIN PUBLIC KEY-----" + block for block in text.split("-----BEGIN PUBLIC KEY-----")[1:]]
+    published = [key_id(serialization.load_pem_public_key(block.encode("ascii"))) for block in blocks]
+    assert published == [key_id(settings.CERTIFICATE_KEY), key_id(retired)]

@@ -27,6 +27,6 @@ class Command(BaseCommand):
         self.stderr.write("Kunci publik (diterbitkan di /verifikasi/kunci-publik.pem):")
         self.stderr.write(public_pem(key), ending="")
         self.stderr.write(
-            "Simpan kunci privat sebagai rahasia (KC_CERTIFICATE_KEY). Mengganti kunci membuat sertifikat "
-            "lama tidak dapat diverifikasi lagi."
+            "Simpan kunci privat sebagai rahasia (KC_CERTIFICATE_KEY). Saat mengganti kunci, tambahkan kunci publik "
+            "yang lama ke KC_CERTIFICATE_RETIRED_KEYS agar sertifikat lama tetap dapat diverifikasi."
         )
