@@ -1086,6 +1086,8 @@ def _move(
         _refuse(locked, status)
     before = appointment.status
     fields = {"status": status, "updated_at": now, **changes}
+    if reason:
+        fields["reason"] = reason  # why it was cancelled or refused, also for FHIR's cancelationReason
     for name, value in fields.items():
         setattr(appointment, name, value)
     appointment.save(update_fields=list(fields))

@@ -337,10 +337,11 @@ def appointment(booking, patient_id):
         if booking.status == Status.RESCHEDULED:
             text = "Dipindah ke jadwal lain"
         elif session.status == SessionStatus.CANCELLED:
+            # The session's reason is also stored on each of its appointments: say it once.
             text = "Sesi praktik dibatalkan" + (f": {session.cancel_reason}" if session.cancel_reason else "")
         else:
-            text = "Dibatalkan"
-        resource["cancelationReason"] = {"text": f"{text} ({booking.reason})" if booking.reason else text}
+            text = "Dibatalkan" + (f": {booking.reason}" if booking.reason else "")
+        resource["cancelationReason"] = {"text": text}
     return resource
 
 

@@ -22,6 +22,7 @@ def test_cancelling_before_the_cut_off_gives_the_place_back(siti, booking, poli_
     actions.do_cancel(siti, booking, reason="Anak sudah sembuh", now=at(MONDAY, 6, 30))
     booking.refresh_from_db()
     assert booking.status == Status.CANCELLED and booking.cancelled_at == at(MONDAY, 6, 30)
+    assert booking.reason == "Anak sudah sembuh"
     poli_anak.refresh_from_db()
     assert (poli_anak.booked_general, poli_anak.last_queue_number) == (0, 1)
 

@@ -470,9 +470,9 @@ def test_our_lifecycle_maps_to_fhir_appointment_statuses_and_searches_by_them(si
 
 def test_cancellations_read_as_cancelled_with_the_reason_the_patient_is_told(siti, aisyah, sri, poli_anak):
     mine = book(siti, poli_anak)
-    actions.do_cancel(siti, mine, now=at(MONDAY, 6))
+    actions.do_cancel(siti, mine, reason="Sudah sembuh", now=at(MONDAY, 6))
     read = get(fhir_client(siti), f"/fhir/r4/Appointment/{mine.pk}")
-    assert read["status"] == "cancelled" and read["cancelationReason"]["text"] == "Dibatalkan"
+    assert read["status"] == "cancelled" and read["cancelationReason"]["text"] == "Dibatalkan: Sudah sembuh"
     child = book(siti, poli_anak, member=aisyah)
     actions.do_cancel_session(sri, poli_anak, reason="Dokter sakit", now=at(MONDAY, 7))
     read = get(fhir_client(sri), f"/fhir/r4/Appointment/{child.pk}")
