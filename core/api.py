@@ -51,6 +51,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or MESSAGES[404])
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or MESSAGES[403])
+    elif isinstance(exc, exceptions.ParseError):
+        exc = _readable_parse_error(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -69,6 +71,23 @@ def exception_handler(exc, context):
             message = MESSAGES.get(response.status_code, str(detail))
         response.data = error_body(code, message)
     return response
+
+
+def _readable_parse_error(exc):
+    """DRF words a body it cannot parse in English ("JSON parse error - …"), outside its translations: say it
+    in Bahasa Indonesia and keep the parser's own detail, which tells a developer where the body broke."""
+    detail = str(exc.detail)
+    for english, indonesian in PARSE_ERRORS.items():
+        if detail.startswith(english):
+            technical = detail.removeprefix(english).strip(" -")
+            return exceptions.ParseError(f"{indonesian} ({technical})" if technical else indonesian)
+    return exc
+
+
+PARSE_ERRORS = {
+    "JSON parse error": "Isi permintaan bukan JSON yang valid",
+    "Multipart form parse error": "Isi permintaan multipart tidak dapat dibaca",
+}
 
 
 def _first_field_message(fields):

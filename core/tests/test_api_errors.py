@@ -137,7 +137,10 @@ def test_a_wrong_method_answers_405(db, api):
 def test_malformed_json_answers_400_not_500(db, api):
     response = api.post("/api/v1/auth/token", "{tidak json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "parse_error"
+    error = response.json()["error"]
+    assert error["code"] == "parse_error"
+    # In Bahasa Indonesia, with the parser's own detail for the developer.
+    assert error["message"].startswith("Isi permintaan bukan JSON yang valid (Expecting property name")
 
 
 def test_an_unknown_api_route_answers_404_in_json(db, api):
