@@ -43,11 +43,19 @@ PAGES = [
     ("Detail laporan", "/laporan/{report}/", None),
     ("Lapor (peta)", "/laporan/baru/", "citizen"),
     ("Laporan saya", "/saya/laporan/", "citizen"),
+    ("Izin (katalog)", "/izin/", None),
+    ("Izin saya", "/izin/saya/", "citizen"),
+    ("Dokter (cari)", "/dokter/", None),
+    ("Poli (tempat kosong)", "/dokter/{poli}/", None),
+    ("Pendaftaran saya", "/dokter/saya/", "citizen"),
+    ("Pendaftaran (QR)", "/dokter/saya/{booking}/", "citizen"),
+    ("Layar antrean", "/dokter/antrean/{poli}/", None),
 ]
 
 
 def prepare_site(env, city):
-    """Migrate, load the city and demo data, collect static files; returns the two test logins and a report number."""
+    """Migrate, load the city and demo data, collect static files; returns the two test logins and what the
+    paths name: a report number, the demo citizen's booking code and its poli."""
     os.environ.update(env)
     import django
 
@@ -75,7 +83,13 @@ def prepare_site(env, city):
 
     # A public demo report with a point: its page carries the small Leaflet map.
     report = Report.objects.public().filter(lat__isnull=False).order_by("id").first()
-    return {"citizen": demo_nik(resident), "unverified": unverified.login_id}, report.number
+    from clinics.models import Appointment
+
+    # The demo citizen's booking at the hospital (her daughter at poli anak): its page carries the QR code.
+    booking = Appointment.objects.filter(patient__login_id=demo_nik(resident)).order_by("id").first()
+    clinic = booking.session.clinic
+    names = {"report": report.number, "booking": booking.booking_code, "poli": f"{clinic.facility.code}/{clinic.code}"}
+    return {"citizen": demo_nik(resident), "unverified": unverified.login_id}, names
 
 
 def log_in(browser, base_url, login_id, password):
@@ -129,7 +143,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
         env = site_environment(Path(tmp), args.city)
-        logins, report_number = prepare_site(env, args.city)
+        logins, names = prepare_site(env, args.city)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(env, port)
@@ -142,7 +156,7 @@ def main():
                     states[who] = log_in(browser, base_url, login_id, password)
                 rows = []
                 for label, path, who in PAGES:
-                    path = path.format(report=report_number)
+                    path = path.format(**names)
                     totals, (status, final_url) = weigh(browser, base_url, path, states[who])
                     if status != 200 or not final_url.endswith(path):
                         raise SystemExit(f"{label}: {path} menjawab {status} di {final_url}, bukan halamannya.")
