@@ -32,20 +32,17 @@ NAME = Param("string", "Nama memuat teks ini (tanpa membedakan huruf besar/kecil
 
 
 class ResourceType:
+    """Read and search for one FHIR type. Each type says which rows the caller may read (`rows(user)`), and how
+    a page of them becomes resources (`render(objects, now)`); `condition` adds its search parameters."""
+
     name = ""
     interactions = ("read", "search-type")
     params = {}
     order = ("pk",)
 
-    def rows(self, user):
-        raise NotImplementedError
-
     def condition(self, query, user, now):
         """Q of the search parameters (the names are already checked)."""
         return any_of(query, "_id", lambda value: Q(pk=number("_id", value)))
-
-    def render(self, objects, now):
-        raise NotImplementedError
 
     def get(self, ident, user):
         if not ident.isdigit() or len(ident) > 18:
