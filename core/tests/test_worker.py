@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from core.management.commands.run_worker import GracefulWorker
 from core.testing import database_url, wait_for
 from notifications.models import Notification
 from notifications.outbox import queue
@@ -72,3 +73,39 @@ def test_ctrl_c_stops_the_worker_cleanly(worker):
     worker.send_signal(signal.SIGINT)
     worker.wait(timeout=30)
     assert worker.returncode == 0, worker.log.read_text()
+
+
+def test_sigterm_stops_the_worker_cleanly_too(worker):
+    wait_for(lambda: finished("deadlines.tasks.scan_deadlines"), message="worker tidak pernah siap")
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=30)
+    assert worker.returncode == 0, worker.log.read_text()
+
+
+def idle_worker():
+    return GracefulWorker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+
+
+def test_a_stop_signal_never_exits_in_the_middle_of_claiming_a_task():
+    # The library's own handler calls sys.exit() wherever the signal lands, even inside the COMMIT
+    # that claims a task; ours only asks the loop to end.
+    worker = idle_worker()
+    worker.shutdown(signal.SIGINT, None)
+    assert worker.running is False
+
+
+def test_a_second_stop_signal_forces_the_exit():
+    worker = idle_worker()
+    worker.shutdown(signal.SIGINT, None)
+    with pytest.raises(SystemExit):
+        worker.shutdown(signal.SIGINT, None)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
