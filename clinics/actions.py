@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.nik import check_nik_for_city, parse_nik
-from accounts.permissions import SEES_ALL
 from audit.events import record
 from cities.models import current_city
 from clinics import links
@@ -96,12 +95,22 @@ def check_queue_actor(user, session):
         check_facility_staff(user, session.clinic.facility)
 
 
+# Appointments are health data (UU 27/2022 PDP: data pribadi spesifik). Besides the facility and the
+# doctor, only the Inspektorat (audit) and the city admin (who runs the system) read them; the
+# Command Center watches boards and statistics, which carry no names.
+READS_EVERY_APPOINTMENT = {Role.INSPEKTORAT, Role.CITY_ADMIN}
+
+
+def reads_every_appointment(user):
+    return user.is_authenticated and user.is_active and user.role in READS_EVERY_APPOINTMENT
+
+
 def may_see_appointment(user, appointment):
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_citizen:
         return appointment.patient_id is not None and appointment.patient_id == user.pk
-    if user.role in SEES_ALL:
+    if reads_every_appointment(user):
         return True
     session = appointment.session
     return is_facility_staff(user, session.clinic.facility) or _is_session_doctor(user, session)
@@ -121,7 +130,7 @@ def appointments_visible_to(user, queryset=None):
         return queryset.none()
     if user.is_citizen:
         return queryset.filter(patient=user)
-    if user.role in SEES_ALL:
+    if reads_every_appointment(user):
         return queryset
     mine = Q(session__practitioner__user=user)
     if user.role == Role.HOSPITAL_STAFF and user.opd_id is not None:

@@ -26,7 +26,6 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.permissions import SEES_ALL
 from cities.models import current_city_or_404
 from clinics import actions
 from clinics.models import Appointment, Clinic, Facility, FamilyMember, Practitioner, Session
@@ -384,11 +383,11 @@ class CheckInView(ClinicView):
 class StaffSessionView(ClinicView):
     @extend_schema(
         responses={200: ClinicStaffSessionSerializer, **_errors(401, 403, 404)},
-        summary="Antrean lengkap sebuah sesi dengan nama pasien (petugas fasilitas, dokter sesi, pengawas)",
+        summary="Antrean lengkap sebuah sesi dengan nama pasien (petugas fasilitas, dokter sesi, Inspektorat, admin kota)",
     )
     def get(self, request, pk):
         session = _staff_session(request.user, pk)
-        if request.user.role not in SEES_ALL:
+        if not actions.reads_every_appointment(request.user):
             actions.check_queue_actor(request.user, session)
         return Response(ClinicStaffSessionSerializer(session).data)
 

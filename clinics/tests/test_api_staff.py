@@ -269,7 +269,8 @@ NOT_RSUD_STAFF = "Hanya petugas RSUD Dr. R.M. Djoelham Binjai yang dapat melakuk
 READS_ONLY = "Inspektorat hanya dapat membaca, tidak mengubah."
 NO_CODE = "Kode booking tidak ditemukan."
 
-# An officer who is not the RSUD's staff (Budi of Dinas PUPR, Agus of the Dinas Kesehatan), per endpoint.
+# An officer who is not the RSUD's staff (Budi of Dinas PUPR, Agus of the Dinas Kesehatan, Bayu of the Command
+# Center), per endpoint.
 OUTSIDE_THE_RSUD = {
     "queue": (403, NOT_RSUD_STAFF),
     "check-in": (404, NO_CODE),
@@ -285,6 +286,7 @@ REFUSALS = {
     "andi": {name: (403, NOT_STAFF) for name in ("queue", "check-in", "walk-in", "call", "cancel", "move")},
     "budi": OUTSIDE_THE_RSUD,
     "agus": OUTSIDE_THE_RSUD,
+    "bayu": OUTSIDE_THE_RSUD,  # the Command Center: boards and statistics, no patient names
     "irma": {
         "check-in": (404, NO_CODE),
         "walk-in": (403, READS_ONLY),

@@ -445,6 +445,20 @@ def test_patients_see_only_their_own_and_staff_only_their_facilitys(siti, aisyah
     assert get(fhir_client(siti), f"/fhir/r4/Patient/{child}")["identifier"][0]["value"] == aisyah.nik
 
 
+def test_the_inspektorat_reads_every_appointment_and_the_command_center_none(siti, aisyah, irma, bayu, poli_anak):
+    mine = book(siti, poli_anak, member=aisyah)
+    url = f"/fhir/r4/Appointment/{mine.pk}"
+
+    irma_client = fhir_client(irma)
+    assert get(irma_client, url)["id"] == str(mine.pk)
+    assert ids(get(irma_client, "/fhir/r4/Appointment")) == [str(mine.pk)]
+
+    # Health data: the Command Center watches boards and statistics, never a patient's booking.
+    bayu_client = fhir_client(bayu)
+    assert outcome(get(bayu_client, url, status=404))["code"] == "not-found"
+    assert get(bayu_client, "/fhir/r4/Appointment")["total"] == 0
+
+
 def test_our_lifecycle_maps_to_fhir_appointment_statuses_and_searches_by_them(siti, aisyah, poli_anak):
     appointment = book(siti, poli_anak, member=aisyah)
     client = fhir_client(siti)

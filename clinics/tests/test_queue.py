@@ -54,6 +54,12 @@ def test_citizens_and_the_inspektorat_do_not_work_the_queue(siti, irma, three_bo
     assert actions.access_appointment(irma, three_booked[0])  # reads everything
 
 
+def test_the_command_center_reads_no_patients_appointment(bayu, three_booked):
+    with pytest.raises(Http404):
+        actions.access_appointment(bayu, three_booked[0])
+    assert not actions.appointments_visible_to(bayu).exists()
+
+
 def test_the_poli_calls_in_queue_order_of_those_checked_in(sri, three_booked, poli_anak):
     first, second, third = three_booked
     actions.do_check_in(sri, third.booking_code, now=at(MONDAY, 8))
