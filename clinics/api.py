@@ -383,7 +383,9 @@ class CheckInView(ClinicView):
 class StaffSessionView(ClinicView):
     @extend_schema(
         responses={200: ClinicStaffSessionSerializer, **_errors(401, 403, 404)},
-        summary="Antrean lengkap sebuah sesi dengan nama pasien (petugas fasilitas, dokter sesi, Inspektorat, admin kota)",
+        summary=(
+            "Antrean lengkap sebuah sesi dengan nama pasien (petugas fasilitas, dokter sesi, Inspektorat, admin kota)"
+        ),
     )
     def get(self, request, pk):
         session = _staff_session(request.user, pk)

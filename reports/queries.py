@@ -4,7 +4,7 @@ The web pages, the API and Open311 all read through these, so the indexes in
 reports.models serve them all.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -13,6 +13,15 @@ from accounts.permissions import SEES_ALL
 from reports.models import OPD_STATUSES, PUBLIC_STATUSES, Report, Status
 
 PUBLIC_FIELDS = ("category", "kecamatan", "kelurahan", "opd")
+# The date filters' range: the city's zone moves the edges of Python's calendar out of range.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def check_filter_date(value):
+    """Validator of the list's date filters (the page's form and the API's query)."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"Tanggal harus antara {EARLIEST_DATE:%d-%m-%Y} dan {LATEST_DATE:%d-%m-%Y}.")
 
 
 def public_reports(city, *, category=None, status=None, kecamatan=None, date_from=None, date_to=None):

@@ -19,6 +19,7 @@ from core.api import NOT_A_NUMBER, Input, TimelineEntrySerializer, absolute_url
 from deadlines import clock
 from reports.actions import public_url
 from reports.models import Category, Report
+from reports.queries import check_filter_date
 
 REPORT_RELATED = ("category", "kecamatan", "kelurahan", "opd", "owner", "duplicate_of", "assigned_to")
 
@@ -345,8 +346,12 @@ class PublicListQuerySerializer(Input):
     category = serializers.CharField(required=False, help_text="Kode kategori")
     status = serializers.CharField(required=False)
     kecamatan = serializers.IntegerField(required=False, help_text="id kecamatan (GET /api/v1/city)")
-    date_from = serializers.DateField(required=False, help_text="Dilaporkan sejak tanggal ini (zona waktu kota)")
-    date_to = serializers.DateField(required=False, help_text="Dilaporkan sampai tanggal ini (zona waktu kota)")
+    date_from = serializers.DateField(
+        required=False, validators=[check_filter_date], help_text="Dilaporkan sejak tanggal ini (zona waktu kota)"
+    )
+    date_to = serializers.DateField(
+        required=False, validators=[check_filter_date], help_text="Dilaporkan sampai tanggal ini (zona waktu kota)"
+    )
     cursor = serializers.CharField(required=False, help_text="Dari tautan `next` halaman sebelumnya")
     size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
 

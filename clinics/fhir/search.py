@@ -168,12 +168,18 @@ def date_condition(name, value, field, day_field=None):
     return condition
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 def _range(name, parts):
     """[low, high) of the moments a date value of this precision covers."""
     zone = timezone.get_current_timezone()
     if parts["zone"]:
         zone = UTC if parts["zone"] == "Z" else _offset_zone(parts["zone"])
     year = int(parts["year"])
+    # FHIR allows years 0001-9999, but the edges overflow once the bound moves by a day or a zone.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise FhirError(400, "invalid", f"Tahun pada {name} harus antara {FIRST_YEAR} dan {LAST_YEAR}.")
     month = int(parts["month"] or 1)
     day = int(parts["day"] or 1)
     hour, minute = int(parts["hour"] or 0), int(parts["minute"] or 0)

@@ -289,6 +289,8 @@ def test_slot_start_prefixes_pick_the_days_and_times(sessions):
         ("/fhir/r4/Slot?status=vrij", "invalid", "Nilai 'vrij' untuk status tidak dikenal"),
         ("/fhir/r4/Slot?start=01-03-2027", "invalid", "bukan tanggal FHIR"),
         ("/fhir/r4/Slot?start=2027-02-30", "invalid", "tidak ada di kalender"),
+        ("/fhir/r4/Slot?start=ge0001-01-01", "invalid", "antara 1900 dan 9998"),
+        ("/fhir/r4/Appointment?date=lt9999-12-31", "invalid", "antara 1900 dan 9998"),
         ("/fhir/r4/Slot?start=ap2027-03-01", "not-supported", "Awalan 'ap'"),
         ("/fhir/r4/Slot?schedule=Practitioner/1", "invalid", "schedule menunjuk Practitioner"),
         ("/fhir/r4/Slot?schedule=abc", "invalid", "Id Schedule 'abc'"),

@@ -230,6 +230,8 @@ def test_the_public_list_filters_by_category_status_kecamatan_and_date(siti, bay
         ({"cursor": "bukan-kursor"}, "cursor"),
         ({"status": "received"}, "status"),
         ({"date_from": "kemarin"}, "date_from"),
+        ({"date_from": "0001-01-01"}, "date_from"),  # its midnight in WIB is before year 1 in UTC
+        ({"date_to": "9999-12-31"}, "date_to"),
         ({"kecamatan": "Binjai Kota"}, "kecamatan"),
         ({"size": 1000}, "size"),
     ],

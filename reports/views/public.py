@@ -6,7 +6,6 @@ checked yet, or refused, are not public at all (`PUBLIC_STATUSES`).
 """
 
 import math
-from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -23,13 +22,11 @@ from core.api import error_body
 from core.pagination import keyset_page
 from core.photos import ACCEPTED_FORMATS
 from reports.models import PUBLIC_STATUSES, Photo, Report, Status, Support, number_of
-from reports.queries import public_reports
+from reports.queries import check_filter_date, public_reports
 
 PAGE_SIZE = 20
 # The map shows the newest reports of the current filter and view; zooming in shows the rest.
 MAP_FEATURES_MAX = 500
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
 CONTENT_TYPES = {extension: f"image/{name.lower()}" for name, extension in ACCEPTED_FORMATS.items()}
 
 
@@ -55,6 +52,7 @@ class PublicFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
         error_messages={"invalid": "Tanggal tidak valid; tulis seperti 2026-03-31."},
+        validators=[check_filter_date],
     )
     date_to = forms.DateField(
         label="Sampai tanggal",
@@ -62,6 +60,7 @@ class PublicFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
         error_messages={"invalid": "Tanggal tidak valid; tulis seperti 2026-03-31."},
+        validators=[check_filter_date],
     )
 
     def __init__(self, *args, city, **kwargs):
@@ -73,18 +72,6 @@ class PublicFilterForm(forms.Form):
             (status.value, status.label) for status in Status if status in PUBLIC_STATUSES
         ]
         self.fields["kecamatan"].queryset = city.kecamatan.all()
-
-    def clean_date_from(self):
-        return self._in_range(self.cleaned_data["date_from"])
-
-    def clean_date_to(self):
-        return self._in_range(self.cleaned_data["date_to"])
-
-    @staticmethod
-    def _in_range(value):
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise ValidationError(f"Tanggal harus antara {EARLIEST_DATE:%d-%m-%Y} dan {LATEST_DATE:%d-%m-%Y}.")
-        return value
 
     def clean(self):
         cleaned = super().clean()
