@@ -98,7 +98,7 @@ def measure(runs, explain, only=""):
 def cases():
     """(label, function returning the number of rows or None) for each query measured."""
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from cities.models import current_city
     from clinics import actions, exports
@@ -117,11 +117,8 @@ def cases():
                 .select_related("clinic", "practitioner")
                 .order_by("start", "id")
             )
-            if hasattr(actions, "queue_boards"):  # the board page's one query for all of the poli's sessions
-                found = actions.queue_boards(sessions)
-            else:
-                found = [actions.queue_board(session) for session in sessions]
-            return sum(board.waiting for board in found)
+            # The board page's one query for all of the poli's sessions.
+            return sum(board.waiting for board in actions.queue_boards(sessions))
 
         return run
 
@@ -138,11 +135,10 @@ def cases():
     public = Client()
     for facility_code, clinic_code in CLINICS:
         for name in ("clinics:clinic", "clinics:board", "clinics:board_fragment"):
-            try:
-                url = reverse(name, args=[facility_code, clinic_code])
-            except NoReverseMatch:
-                continue  # the page is not there (yet)
+            url = reverse(name, args=[facility_code, clinic_code])
             yield f"HTTP GET {name} {clinic_code} {facility_code}", page_answers(public, url)
+    url = reverse("clinics:facility_board", args=["rsud-djoelham"])
+    yield "HTTP GET clinics:facility_board rsud-djoelham (every poli)", page_answers(public, url)
     for facility_code, clinic_code in CLINICS[:2]:
         clinic = Clinic.objects.get(facility__city=city, facility__code=facility_code, code=clinic_code)
         yield (

@@ -50,6 +50,7 @@ PAGES = [
     ("Pendaftaran saya", "/dokter/saya/", "citizen"),
     ("Pendaftaran (QR)", "/dokter/saya/{booking}/", "citizen"),
     ("Layar antrean", "/dokter/antrean/{poli}/", None),
+    ("Layar antrean RS", "/dokter/antrean/{facility}/", None),
 ]
 
 
@@ -88,7 +89,12 @@ def prepare_site(env, city):
     # The demo citizen's booking at the hospital (her daughter at poli anak): its page carries the QR code.
     booking = Appointment.objects.filter(patient__login_id=demo_nik(resident)).order_by("id").first()
     clinic = booking.session.clinic
-    names = {"report": report.number, "booking": booking.booking_code, "poli": f"{clinic.facility.code}/{clinic.code}"}
+    names = {
+        "report": report.number,
+        "booking": booking.booking_code,
+        "poli": f"{clinic.facility.code}/{clinic.code}",
+        "facility": clinic.facility.code,
+    }
     return {"citizen": demo_nik(resident), "unverified": unverified.login_id}, names
 
 

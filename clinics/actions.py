@@ -39,6 +39,7 @@ from clinics.models import (
     Appointment,
     Clinic,
     ExceptionReason,
+    Facility,
     FamilyMember,
     PaymentType,
     Relation,
@@ -1187,9 +1188,27 @@ def find_clinic(city, facility_code, clinic_code):
     return clinic
 
 
+def find_facility(city, facility_code):
+    """An active facility of the city, by its code in the profile; 404 otherwise."""
+    facility = Facility.objects.filter(city=city, code=facility_code, active=True).first()
+    if facility is None:
+        raise Http404("Rumah sakit atau puskesmas tidak ditemukan.")
+    return facility
+
+
 def sessions_of_day(clinic, day):
     """The poli's sessions of one day, cancelled ones included, in the order of the day (for its board)."""
     return list(clinic.sessions.filter(date=day).select_related("clinic", "practitioner").order_by("start", "id"))
+
+
+def facility_sessions_of_day(facility, day):
+    """The sessions of one day of every active poli of the facility, by poli and then in the order of the day
+    (for the facility's board)."""
+    return list(
+        Session.objects.filter(clinic__facility=facility, clinic__active=True, date=day)
+        .select_related("clinic", "practitioner")
+        .order_by("clinic__name", "start", "id")
+    )
 
 
 def queue_boards(sessions, *, shown=5):

@@ -33,6 +33,7 @@ from clinics.models import (
     ScheduleException,
     Session,
     WeeklySchedule,
+    check_facility_code,
 )
 from core.admin import ReadOnlyAdmin
 
@@ -132,6 +133,7 @@ class FacilityForm(forms.ModelForm):
     def clean_code(self):
         # The form leaves out the city, so Django cannot check the per-city unique code itself.
         code = self.cleaned_data["code"]
+        check_facility_code(code)
         if Facility.objects.filter(city=current_city(), code=code).exists():
             raise ValidationError(f"Kode fasilitas '{code}' sudah dipakai.")
         return code

@@ -20,6 +20,7 @@ from clinics.models import (
     SessionStatus,
     Status,
     WeeklySchedule,
+    check_facility_code,
 )
 from kotacerdas.domains import CaseSummary
 
@@ -116,6 +117,10 @@ def _load_facility(city, item, label, counts):
     _check_keys(item, FACILITY_KEYS, {"code", "name", "kind", "clinics", "practitioners"}, label)
     if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", item["code"]):
         raise ValidationError(f"{label}: kode hanya huruf kecil, angka dan tanda minus.")
+    try:
+        check_facility_code(item["code"])
+    except ValidationError as exc:
+        raise ValidationError(f"{label}: {exc.messages[0]}") from None
     if item["kind"] not in FacilityKind.values:
         raise ValidationError(f"{label}: jenis harus salah satu dari {', '.join(FacilityKind.values)}.")
     opd = None

@@ -18,6 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,6 +28,15 @@ class FacilityKind(models.TextChoices):
     RSUD = "rsud", "Rumah Sakit Umum Daerah"
     PUSKESMAS = "puskesmas", "Puskesmas"
     RS_SWASTA = "rs_swasta", "Rumah sakit swasta"
+
+
+# Words of the /dokter/ addresses (clinics/urls.py) that a facility code would collide with.
+RESERVED_FACILITY_CODES = frozenset({"saya", "keluarga", "sesi", "antrean"})
+
+
+def check_facility_code(code):
+    if code in RESERVED_FACILITY_CODES:
+        raise ValidationError(f"Kode '{code}' dipakai alamat halaman /dokter/; pilih kode lain.")
 
 
 class Facility(models.Model):

@@ -280,6 +280,15 @@ def test_a_second_facility_with_a_code_in_use_is_refused(client, city_admin):
     assert Facility.objects.get(code="rs-baru").city.slug == "binjai"
 
 
+def test_a_facility_code_that_is_a_word_of_the_dokter_addresses_is_refused(client, city_admin):
+    response = client.post(
+        "/admin/clinics/facility/add/", {"code": "antrean", "name": "RS Baru", "kind": "rs_swasta", "active": "on"}
+    )
+    assert response.status_code == 200
+    assert "dipakai alamat halaman /dokter/" in errors_of(response)["code"][0]
+    assert not Facility.objects.filter(code="antrean").exists()
+
+
 # --- days off -------------------------------------------------------------------------------------
 
 

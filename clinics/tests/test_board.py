@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinics import actions
-from clinics.models import Appointment, Status
+from clinics.models import Appointment, Facility, Status
 from clinics.tests.conftest import AISYAH_NIK, MONDAY, NOW, at, book, session_of
 from conftest import ANDI_NIK, SITI_NIK, make_citizen
 
@@ -153,3 +153,80 @@ def test_the_board_costs_the_same_few_queries_however_long_the_queue(
         client.get(BOARD)
     with django_assert_max_num_queries(4):
         client.get(reverse("clinics:board", args=["rsud-djoelham", "umum"]))
+
+
+# --- the facility's board: every poli on one screen (the lobby, the Command Center's wall) ---------------------
+
+FACILITY_BOARD = reverse("clinics:facility_board", args=["rsud-djoelham"])
+
+
+def test_the_facility_board_shows_every_poli_of_the_day_with_numbers_only(client, morning, poli_anak):
+    response = client.get(FACILITY_BOARD)
+
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert {row["session"].clinic.facility.code for row in rows} == {"rsud-djoelham"}
+    assert len({row["session"].clinic.code for row in rows}) > 5  # Monday morning: most of the RSUD's poli
+    board = board_of(response, poli_anak)
+    assert (board.now_serving, board.next_numbers, board.waiting) == (3, [4], 1)
+    body = response.content.decode()
+    assert '<td class="board-cell-number" data-label="Dilayani">3</td>' in body
+    assert f'href="{BOARD}"' in body  # each poli leads to its own board
+    for secret in NAMES_AND_NIKS + ["Wati Ginting", "1275025507920006"]:
+        assert secret not in body
+    for appointment in morning:
+        assert appointment.booking_code not in body
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_facility_board_refreshes_itself(client, sri, morning, poli_anak):
+    page = client.get(FACILITY_BOARD).content.decode()
+    assert f'hx-get="{FACILITY_BOARD}"' in page and 'hx-select="#isi-antrean"' in page
+    assert 'hx-trigger="every 10s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
+
+    actions.do_mark_served(sri, morning[2], now=at(MONDAY, 8, 37))
+    actions.do_call_next(sri, poli_anak, now=at(MONDAY, 8, 38))
+    assert board_of(client.get(FACILITY_BOARD), poli_anak).now_serving == 4
+
+
+def test_the_facility_board_says_which_sessions_are_cancelled_or_over(client, sri, siti, sessions, clock):
+    afternoon = session_of("rsud-djoelham", "umum", practitioner="dr. Rizky")
+    actions.do_cancel_session(sri, afternoon, reason="Dokter mengikuti pelatihan", now=NOW)
+    clock.set(at(MONDAY, 12, 30))  # the morning sessions have ended with nobody in them
+    body = client.get(FACILITY_BOARD).content.decode()
+    assert "Dibatalkan hari ini" in body and "Dokter mengikuti pelatihan" not in body
+    assert "Selesai" in body
+
+
+def test_on_a_sunday_the_facility_board_says_there_is_no_practice(client, sessions, clock):
+    clock.set(NOW + timedelta(days=6))
+    assert "Tidak ada praktik di RSUD Dr. R.M. Djoelham Binjai hari ini." in client.get(FACILITY_BOARD).content.decode()
+
+
+def test_an_unknown_or_closed_facility_has_no_board(client, sessions, clock):
+    assert client.get(reverse("clinics:facility_board", args=["tidak-ada"])).status_code == 404
+    Facility.objects.filter(code="puskesmas-binjai-kota").update(active=False)
+    assert client.get(reverse("clinics:facility_board", args=["puskesmas-binjai-kota"])).status_code == 404
+
+
+def test_the_facility_board_costs_the_same_few_queries_however_long_the_queues(
+    client, sri, morning, poli_anak, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as few:
+        client.get(FACILITY_BOARD)
+    for index in range(5):
+        actions.do_register_walk_in(
+            sri,
+            poli_anak,
+            nik=f"12750255079200{index + 10}",
+            name=f"Pasien {index}",
+            payment_type="general",
+            now=at(MONDAY, 8, 36),
+        )
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(FACILITY_BOARD)
+    assert board_of(response, poli_anak).waiting == 6
+    assert len(more) == len(few)
+    with django_assert_max_num_queries(4):
+        client.get(FACILITY_BOARD)

@@ -90,6 +90,15 @@ def test_a_bad_section_is_refused_with_a_message_naming_the_place(city, change, 
     assert exc.value.messages[0].startswith("Fasilitas 'rsud-djoelham'")
 
 
+@pytest.mark.parametrize("code", ["antrean", "saya", "keluarga", "sesi"])
+def test_a_facility_cannot_take_a_word_of_the_dokter_addresses(city, code):
+    section = clinics_section()
+    section["facilities"][0]["code"] = code
+    with pytest.raises(ValidationError) as exc:
+        exports.load_profile_section(city, section)
+    assert f"Kode '{code}' dipakai alamat halaman /dokter/" in exc.value.messages[0]
+
+
 def test_stats_count_todays_bookings_queue_and_fill_rate(siti, andi, aisyah, sri, poli_anak):
     first = book(siti, poli_anak, member=aisyah)
     second = book(andi, poli_anak)
