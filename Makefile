@@ -25,7 +25,7 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	mkdir -p var
 	KC_CITY=$(CITY) $(PY) manage.py migrate --noinput
-	KC_CITY=$(CITY) $(PY) manage.py load_city $(CITY)
+	KC_CITY=$(CITY) $(PY) manage.py load_city $(CITY) --if-changed
 	KC_CITY=$(CITY) $(PY) manage.py load_demo
 	KC_CITY=$(CITY) PORT=$(PORT) scripts/run-dev
 

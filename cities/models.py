@@ -48,6 +48,9 @@ class City(models.Model):
         help_text="Batas administratif kota (GeoJSON Polygon/MultiPolygon); tanpa ini, bbox dipakai",
     )
     residents_only_registration = models.BooleanField(default=True, help_text="Hanya NIK kota ini yang boleh mendaftar")
+    # SHA-256 of the profile file last loaded, so `load_city --if-changed` (what `make run` calls) leaves the
+    # city as the admin left it while the file stays the same.
+    profile_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "kota"

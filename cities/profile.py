@@ -3,9 +3,12 @@
 Loading is an upsert: running it again updates names, hours and holidays and
 adds what is new, so a city's IT team can keep its profile in version control
 and re-apply it. Rows that disappeared from the file are kept (cases may refer
-to them) and reported, never silently deleted.
+to them) and reported, never silently deleted. The city remembers the
+fingerprint of the file it last loaded (`is_loaded`), so a start-up script can
+skip a load that would only undo what was changed in the admin since.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -69,6 +72,17 @@ def read_profile(path):
     return data
 
 
+def fingerprint(data):
+    """SHA-256 of the profile's content (key order and whitespace do not count)."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def is_loaded(data):
+    """Whether exactly this profile is the one last loaded for its city."""
+    return City.objects.filter(slug=data["slug"], profile_sha256=fingerprint(data)).exists()
+
+
 @transaction.atomic
 def load_profile(data):
     city, created = City.objects.update_or_create(
@@ -98,6 +112,7 @@ def load_profile(data):
         report.counts.update(load_profile_sections(city, data))
     except ValidationError as exc:
         raise ProfileError(" ".join(exc.messages)) from None
+    City.objects.filter(pk=city.pk).update(profile_sha256=fingerprint(data))
     transaction.on_commit(forget_current_city)
     return report
 

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cities.models import City, Kelurahan, current_city, forget_current_city
-from cities.profile import PROFILE_DIR
+from cities.models import City, Holiday, Kelurahan, Opd, current_city, forget_current_city
+from cities.profile import PROFILE_DIR, fingerprint
+from clinics.models import WeeklySchedule
 from conftest import load_city_profile
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,45 @@ def test_pages_show_times_in_the_city_zone(client, settings):
     response = client.get("/api/v1/city")
     assert response.json()["zone_label"] == "WITA"
     assert str(timezone.get_current_timezone()) != "Asia/Makassar"  # the zone is per request, not global
+
+
+def test_make_run_keeps_what_the_admin_changed_while_the_profile_file_is_the_same(capsys):
+    call_command("load_city", "binjai")
+    # The city admin renames an OPD and a hospital changes a doctor's quota in the admin.
+    opd = Opd.objects.get(city__slug="binjai", code="diskominfo")
+    Opd.objects.filter(pk=opd.pk).update(name="Dinas Kominfo dan Persandian")
+    schedule = WeeklySchedule.objects.filter(clinic__facility__code="rsud-djoelham").order_by("pk").first()
+    WeeklySchedule.objects.filter(pk=schedule.pk).update(quota_jkn=schedule.quota_jkn + 7)
+    capsys.readouterr()
+
+    call_command("load_city", "binjai", "--if-changed")
+
+    assert "tidak berubah sejak terakhir dimuat" in capsys.readouterr().out
+    assert Opd.objects.get(pk=opd.pk).name == "Dinas Kominfo dan Persandian"
+    assert WeeklySchedule.objects.get(pk=schedule.pk).quota_jkn == schedule.quota_jkn + 7
+
+    # Loading on purpose brings the file's values back.
+    call_command("load_city", "binjai")
+    assert Opd.objects.get(pk=opd.pk).name == opd.name
+    assert WeeklySchedule.objects.get(pk=schedule.pk).quota_jkn == schedule.quota_jkn
+
+
+def test_a_changed_profile_file_is_loaded_even_if_changed_only(tmp_path, capsys):
+    profile = json.loads((PROFILE_DIR / "binjai.json").read_text())
+    path = tmp_path / "binjai.json"
+    path.write_text(json.dumps(profile))
+    call_command("load_city", str(path), "--if-changed")
+    assert City.objects.get(slug="binjai").profile_sha256 == fingerprint(profile)
+
+    # The same content written differently is the same profile.
+    path.write_text(json.dumps(profile, indent=2, sort_keys=True))
+    capsys.readouterr()
+    call_command("load_city", str(path), "--if-changed")
+    assert "tidak berubah" in capsys.readouterr().out
+
+    profile["holidays"].append({"date": "2027-03-26", "name": "Wafat Yesus Kristus"})
+    path.write_text(json.dumps(profile))
+    call_command("load_city", str(path), "--if-changed")
+    assert "diperbarui" in capsys.readouterr().out
+    assert Holiday.objects.filter(city__slug="binjai", date="2027-03-26").exists()
+    assert City.objects.get(slug="binjai").profile_sha256 == fingerprint(profile)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cities.profile import ProfileError, load_profile, read_profile, resolve_profile_path
+from cities.profile import ProfileError, is_loaded, load_profile, read_profile, resolve_profile_path
 
 
 class Command(BaseCommand):
@@ -8,10 +8,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("profile", help="nama profil bawaan (binjai, palu) atau path berkas JSON")
+        parser.add_argument(
+            "--if-changed",
+            action="store_true",
+            help="muat hanya bila berkas profil berubah sejak terakhir dimuat (perubahan lewat admin tetap)",
+        )
 
-    def handle(self, *args, profile, **options):
+    def handle(self, *args, profile, if_changed, **options):
         try:
-            report = load_profile(read_profile(resolve_profile_path(profile)))
+            data = read_profile(resolve_profile_path(profile))
+            if if_changed and is_loaded(data):
+                self.stdout.write(
+                    f"{data['name']}: profil tidak berubah sejak terakhir dimuat; tidak dimuat ulang, "
+                    "sehingga perubahan lewat admin tetap. Muat ulang: manage.py load_city " + profile
+                )
+                return
+            report = load_profile(data)
         except ProfileError as exc:
             raise CommandError(str(exc)) from None
         verb = "dimuat" if report.created else "diperbarui"
