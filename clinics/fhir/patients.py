@@ -3,7 +3,8 @@
 A patient is a citizen account ("u<pk>") or a family member a citizen registered ("f<pk>"). Its FHIR id is
 that short text encrypted deterministically with AES-SIV under a key derived from the SECRET_KEY, written in
 lower-case base32: the same person always has the same id, nobody can make up another person's id, and the
-server reads an id back without a lookup table. (Changing the SECRET_KEY changes every Patient id.)
+server reads an id back without a lookup table. A new SECRET_KEY gives every patient a new id; ids made under
+the keys in SECRET_KEY_FALLBACKS are still read while the rotation settles, so clients can look them up again.
 """
 
 import base64
@@ -11,6 +12,7 @@ import binascii
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from clinics.fhir.resources import FhirError
@@ -20,8 +22,8 @@ USER = "u"
 FAMILY = "f"
 
 
-def _cipher():
-    return AESSIV(salted_hmac("clinics.fhir.patient-id", "aes-siv", algorithm="sha512").digest())
+def _cipher(secret=None):
+    return AESSIV(salted_hmac("clinics.fhir.patient-id", "aes-siv", secret=secret, algorithm="sha512").digest())
 
 
 def encode(kind, pk):
@@ -35,13 +37,25 @@ def decode(patient_id):
         return None
     try:
         token = base64.b32decode(patient_id.upper() + "=" * (-len(patient_id) % 8))
-        text = _cipher().decrypt(token, None).decode()
-    except (binascii.Error, ValueError, InvalidTag, UnicodeDecodeError):
+    except (binascii.Error, ValueError):
+        return None
+    text = _decrypt(token)
+    if text is None:
         return None
     kind, number = text[:1], text[1:]
     if kind not in (USER, FAMILY) or not number.isdigit():
         return None
     return kind, int(number)
+
+
+def _decrypt(token):
+    """The text of a token made under the secret key or one of its fallbacks; None if under neither."""
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        try:
+            return _cipher(secret).decrypt(token, None).decode()
+        except (InvalidTag, ValueError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def of_user(user):

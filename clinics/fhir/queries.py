@@ -313,7 +313,8 @@ class PatientType(ResourceType):
         if person is None:
             return None
         if mine or appointments_visible_to(user).filter(seen).exists():
-            return ident, person
+            # Under the current key: an id made under a fallback key answers with the person's new id.
+            return patients.encode(kind, pk), person
         return None
 
     def search(self, query, user, now, count, offset):

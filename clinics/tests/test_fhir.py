@@ -447,6 +447,30 @@ def test_patients_see_only_their_own_and_staff_only_their_facilitys(siti, aisyah
     assert get(fhir_client(siti), f"/fhir/r4/Patient/{child}")["identifier"][0]["value"] == aisyah.nik
 
 
+def test_patient_ids_made_under_a_retired_secret_key_still_resolve_while_it_is_a_fallback(
+    settings, siti, aisyah, poli_anak
+):
+    mine = book(siti, poli_anak, member=aisyah)
+    old_id = patients.of_member(aisyah)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-rotation-" + "x" * 30
+    new_id = patients.of_member(aisyah)
+    assert new_id != old_id
+    client = fhir_client(siti)
+
+    # The old id still finds her and her appointment; the answers carry her new id.
+    assert get(client, f"/fhir/r4/Patient/{old_id}")["id"] == new_id
+    found = get(client, f"/fhir/r4/Appointment?patient=Patient/{old_id}")
+    assert ids(found) == [str(mine.pk)]
+    resources = json.dumps([entry["resource"] for entry in found["entry"]])
+    assert new_id in resources and old_id not in resources
+
+    # Once the old key is dropped, the old id is nobody's.
+    settings.SECRET_KEY_FALLBACKS = []
+    assert patients.decode(old_id) is None
+    assert outcome(get(client, f"/fhir/r4/Patient/{old_id}", status=404))["code"] == "not-found"
+
+
 def test_the_inspektorat_reads_every_appointment_and_the_command_center_none(siti, aisyah, irma, bayu, poli_anak):
     mine = book(siti, poli_anak, member=aisyah)
     url = f"/fhir/r4/Appointment/{mine.pk}"
