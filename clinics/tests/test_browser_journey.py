@@ -4,8 +4,8 @@ On Sunday 28 February 2027 a new resident, Rina, registers, adds her daughter an
 poli anak at RSUD Dr. R.M. Djoelham for tomorrow: she gets a booking code, a queue number and an
 estimated time, and a page with the QR code of the booking code. In the evening she is reminded by SMS.
 On Monday the registration desk (Sri) scans the QR code — a scanner types the code into the check-in
-field — and the poli calls her number: the waiting-room board, which refreshes by itself, shows the
-number (never a name); the doctor serves her and Rina's page says the visit is done.
+field — and the poli calls her number: the waiting-room board and the RSUD's lobby board, which refresh by
+themselves, show the number (never a name); the doctor serves her and Rina's page says the visit is done.
 """
 
 import io
@@ -104,6 +104,10 @@ def test_a_new_resident_books_poli_anak_for_tomorrow_is_reminded_checks_in_by_qr
     board = page.context.new_page()
     board.goto("/dokter/antrean/rsud-djoelham/anak/")
     expect(board.locator(".board-now .board-number").first).to_have_text("–")
+    lobby = page.context.new_page()  # every poli of the RSUD on one screen
+    lobby.goto("/dokter/antrean/rsud-djoelham/")
+    lobby_anak = lobby.locator("tr", has_text="Poli Anak").locator(".board-cell-number")
+    expect(lobby_anak).to_have_text("–")
     desk = staff_tab(browser, live_server, sri)
     desk.get_by_label("Kode booking").fill(code)
     desk.get_by_label("Kode booking").press("Enter")
@@ -117,6 +121,8 @@ def test_a_new_resident_books_poli_anak_for_tomorrow_is_reminded_checks_in_by_qr
     desk.get_by_role("button", name="Panggil berikutnya").click()
     expect(board.locator(".board-now .board-number").first).to_have_text(str(appointment.queue_number), timeout=25_000)
     expect(board.locator("body")).not_to_contain_text("Aisyah")
+    expect(lobby_anak).to_have_text(str(appointment.queue_number), timeout=25_000)
+    expect(lobby.locator("body")).not_to_contain_text("Aisyah")
     desk.get_by_role("button", name="Sedang dilayani").click()
     desk.get_by_role("button", name="Selesai").click()
     appointment.refresh_from_db()
