@@ -36,6 +36,7 @@ from clinics.serializers import (
     ClinicBookingSerializer,
     ClinicCancelSerializer,
     ClinicCheckInSerializer,
+    ClinicFacilityBoardSerializer,
     ClinicFacilitySerializer,
     ClinicFamilyMemberInputSerializer,
     ClinicFamilyMemberSerializer,
@@ -222,16 +223,30 @@ class BoardView(PublicView):
         poli = actions.find_clinic(city, facility, clinic)
         today = timezone.localdate(timezone.now(), city.zone)
         sessions = actions.sessions_of_day(poli, today)
-        boards = actions.queue_boards(sessions)
-        board = {
-            "facility": poli.facility,
-            "poli": poli,
-            "date": today,
-            "sessions": [{"session": s, "board": b} for s, b in zip(sessions, boards, strict=True)],
-        }
-        response = Response(ClinicBoardSerializer(board).data)
-        response["Cache-Control"] = "no-store"
-        return response
+        return _board_response(ClinicBoardSerializer, sessions, facility=poli.facility, poli=poli, date=today)
+
+
+class FacilityBoardView(PublicView):
+    @extend_schema(
+        operation_id="v1_dokter_facility_board",
+        responses={200: ClinicFacilityBoardSerializer, **_errors(404)},
+        summary="Papan antrean semua poli sebuah fasilitas hari ini (lobi, Command Center): nomor antrean saja",
+    )
+    def get(self, request, facility):
+        city = current_city_or_404()
+        place = actions.find_facility(city, facility)
+        today = timezone.localdate(timezone.now(), city.zone)
+        sessions = actions.facility_sessions_of_day(place, today)
+        return _board_response(ClinicFacilityBoardSerializer, sessions, facility=place, date=today)
+
+
+def _board_response(serializer, sessions, **board):
+    """Today's queues of the sessions, never cached: a screen polls it."""
+    boards = actions.queue_boards(sessions)
+    board["sessions"] = [{"session": s, "board": b} for s, b in zip(sessions, boards, strict=True)]
+    response = Response(serializer(board).data)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- the citizen: family members ------------------------------------------------------------

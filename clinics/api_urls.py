@@ -43,6 +43,7 @@ STAFF_SESSION = "dokter/petugas/sesi/<int:pk>"
 urlpatterns = [
     path("dokter/fasilitas", api.FacilityListView.as_view(), name="api-clinic-facilities"),
     path("dokter/sesi", api.SessionListView.as_view(), name="api-clinic-sessions"),
+    path("dokter/antrean/<dokter_code:facility>", api.FacilityBoardView.as_view(), name="api-clinic-facility-board"),
     path(
         "dokter/antrean/<dokter_code:facility>/<dokter_code:clinic>", api.BoardView.as_view(), name="api-clinic-board"
     ),

@@ -145,6 +145,16 @@ class ClinicBoardSerializer(serializers.Serializer):
     sessions = ClinicBoardSessionSerializer(many=True)
 
 
+class ClinicFacilityBoardSessionSerializer(ClinicBoardSessionSerializer):
+    poli = ClinicPoliSerializer(source="session.clinic")
+
+
+class ClinicFacilityBoardSerializer(serializers.Serializer):
+    facility = ClinicFacilityRefSerializer()
+    date = serializers.DateField()
+    sessions = ClinicFacilityBoardSessionSerializer(many=True, help_text="Sesi hari ini setiap poli, urut nama poli")
+
+
 # --- the citizen: family members and appointments ---------------------------------------------
 
 

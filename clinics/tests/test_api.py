@@ -150,6 +150,32 @@ def test_the_board_of_an_unknown_poli_is_not_found(city):
         assert response.status_code == 404 and error(response)["message"] == "Poli tidak ditemukan."
 
 
+def test_the_facility_board_shows_every_poli_of_the_day_numbers_only(clock, siti, aisyah, sri, poli_anak):
+    mine = book(siti, poli_anak, member=aisyah)
+    clock.set(at(MONDAY, 8, 0))
+    actions.do_check_in(sri, mine.booking_code)
+    actions.do_call_next(sri, poli_anak)
+
+    response = api().get("/api/v1/dokter/antrean/rsud-djoelham")
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    body = response.json()
+    assert body["facility"] == {"code": "rsud-djoelham", "name": "RSUD Dr. R.M. Djoelham Binjai"}
+    assert body["date"] == "2027-03-01"
+    names = [board["poli"]["name"] for board in body["sessions"]]
+    assert names == sorted(names) and len(set(names)) > 5
+    [anak] = [board for board in body["sessions"] if board["poli"]["code"] == "anak"]
+    assert (anak["session"], anak["now_serving"], anak["waiting"]) == (poli_anak.pk, 1, 0)
+    text = response.content.decode()
+    for private in ("Siti", "Aisyah", SITI_NIK, AISYAH_NIK, mine.booking_code):
+        assert private not in text
+
+
+def test_the_board_of_an_unknown_facility_is_not_found(city):
+    response = api().get("/api/v1/dokter/antrean/rs-lain")
+    assert response.status_code == 404 and error(response)["message"] == "Rumah sakit atau puskesmas tidak ditemukan."
+
+
 # --- family members ---------------------------------------------------------------------------
 
 
@@ -524,6 +550,7 @@ def test_every_e_dokter_operation_is_in_the_schema_with_a_summary(db, tmp_path):
     assert set(operations) == {
         ("/api/v1/dokter/fasilitas", "get"),
         ("/api/v1/dokter/sesi", "get"),
+        ("/api/v1/dokter/antrean/{facility}", "get"),
         ("/api/v1/dokter/antrean/{facility}/{clinic}", "get"),
         ("/api/v1/dokter/keluarga", "get"),
         ("/api/v1/dokter/keluarga", "post"),
@@ -547,6 +574,7 @@ def test_every_e_dokter_operation_is_in_the_schema_with_a_summary(db, tmp_path):
         assert operation.get("summary") and "description" not in operation, key
     public = [key for key, operation in operations.items() if operation["security"] == [{}]]
     assert sorted(public) == [
+        ("/api/v1/dokter/antrean/{facility}", "get"),
         ("/api/v1/dokter/antrean/{facility}/{clinic}", "get"),
         ("/api/v1/dokter/fasilitas", "get"),
         ("/api/v1/dokter/sesi", "get"),
@@ -572,3 +600,5 @@ def test_the_board_shows_each_session_of_the_day_in_a_fixed_number_of_queries(
         ("08:00", "open", 1),
         ("13:00", "cancelled", 0),
     ]
+    with django_assert_max_num_queries(3):  # every poli of the RSUD: the same few queries
+        assert api().get("/api/v1/dokter/antrean/rsud-djoelham").status_code == 200
