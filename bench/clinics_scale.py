@@ -147,6 +147,10 @@ def cases():
         )
         url = f"/api/v1/dokter/antrean/{facility_code}/{clinic_code}"
         yield f"HTTP GET API antrean {clinic_code} {facility_code}", page_answers(public, url)
+    yield (
+        "HTTP GET API antrean rsud-djoelham (every poli)",
+        page_answers(public, "/api/v1/dokter/antrean/rsud-djoelham"),
+    )
 
 
 # --- The report -------------------------------------------------------------------------------------
