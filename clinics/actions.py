@@ -23,14 +23,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.nik import check_nik_for_city, parse_nik
 from audit.events import record
-from cities.models import current_city
+from cities.models import Holiday, current_city
 from clinics import links
 from clinics.models import (
     ACTIVE_STATUSES,
@@ -903,6 +903,8 @@ def next_free_session(session, payment_type, now=None):
             starts_at__gt=now,
         )
         .exclude(pk=session.pk)
+        # A session on a holiday waits for close_sessions_on_holidays; never offer it.
+        .exclude(date__in=session.clinic.facility.city.holidays.values("date"))
         .filter(**{field: F(counter)})
         .select_related("practitioner")
         .order_by("starts_at", "id")
@@ -989,6 +991,31 @@ def do_add_exception(user, practitioner, *, date, reason, schedule=None, note=""
 
 
 # --- Periodic jobs ----------------------------------------------------------------------------
+
+
+def close_sessions_on_holidays(now=None):
+    """Open sessions on a day the city has since made a holiday (a joint decree, a cuti bersama entered in the
+    admin after the sessions were made) are cancelled, their patients told and offered the next free session.
+
+    Each session is locked and checked again, so two workers cancel it once; returns how many were cancelled.
+    """
+    now = now or timezone.now()
+    cancelled = 0
+    # Not started yet: a session already running on the day goes on (its patients are in the building).
+    on_holidays = Session.objects.filter(status=SessionStatus.OPEN, starts_at__gt=now).filter(
+        Exists(Holiday.objects.filter(city_id=OuterRef("clinic__facility__city_id"), date=OuterRef("date")))
+    )
+    for session in on_holidays.order_by("starts_at", "pk")[:BATCH]:
+        with transaction.atomic():
+            locked = _lock_session(session)
+            if locked.status != SessionStatus.OPEN or locked.starts_at <= now:
+                continue
+            holiday = locked.clinic.facility.city.holidays.filter(date=locked.date).first()
+            if holiday is None:  # removed again meanwhile
+                continue
+            _cancel_session(locked, actor=None, reason=f"Hari libur: {holiday.name}", now=now)
+            cancelled += 1
+    return cancelled
 
 
 def mark_no_shows(now=None):

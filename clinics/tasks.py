@@ -21,3 +21,9 @@ def mark_no_shows():
 def send_reminders():
     """The reminder the day before, once per appointment; returns how many were sent."""
     return actions.send_reminders()
+
+
+@task()
+def close_sessions_on_holidays():
+    """Open sessions on a day since made a holiday are cancelled, their patients told; returns how many."""
+    return actions.close_sessions_on_holidays()

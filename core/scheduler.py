@@ -40,6 +40,7 @@ SCHEDULE = [
     ("clinics.materialize_sessions", timedelta(days=1), "clinics.tasks.materialize_upcoming_sessions"),
     ("clinics.no_shows", timedelta(minutes=5), "clinics.tasks.mark_no_shows"),
     ("clinics.reminders", timedelta(minutes=30), "clinics.tasks.send_reminders"),
+    ("clinics.holidays", timedelta(minutes=5), "clinics.tasks.close_sessions_on_holidays"),
 ]
 
 TICK_JOBS = [

@@ -2,7 +2,10 @@
 
 Each booking runs on its own PostgreSQL connection, all released at one barrier: the session row lock
 must let exactly ten through, with ten distinct, consecutive queue numbers, and refuse the rest cleanly.
+And four workers sweeping a newly declared holiday at once cancel each session of that day once.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,10 +13,12 @@ from django.db import connections
 
 from accounts.models import User
 from audit.models import AuditEvent
+from clinics.actions import close_sessions_on_holidays
 from clinics.models import Appointment, Session
-from clinics.tests.conftest import book
+from clinics.tests.conftest import NOW, book
 from conftest import make_citizen
 from core.testing import run_concurrently
+from notifications.models import Notification
 
 RACERS = 55
 ALREADY_BOOKED = 5
@@ -90,3 +95,25 @@ def test_four_workers_sending_reminders_at_once_send_each_exactly_once(city, pol
     assert sum(sent) == 8
     assert Notification.objects.filter(template="clinic_reminder", channel="sms").count() == 8
     assert Appointment.objects.filter(reminded_at__isnull=True).count() == 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_sweeping_a_new_holiday_cancel_each_session_and_tell_each_patient_once(city, poli_anak):
+    patients = [
+        make_citizen(f"127501010190{n + 101:04d}", f"Pasien {n + 101}", phone=f"+62812340001{n:02d}") for n in range(6)
+    ]
+    for patient in patients:
+        book(patient, poli_anak)
+    city.holidays.create(date=poli_anak.date, name="Cuti bersama")
+    on_that_day = Session.objects.filter(date=poli_anak.date, status="open").count()
+
+    def sweep():
+        return close_sessions_on_holidays(now=NOW - timedelta(days=1))
+
+    assert sum(run_concurrently(*[sweep] * 4, timeout=120)) == on_that_day
+    assert not Session.objects.filter(date=poli_anak.date, status="open").exists()
+    cancellations = AuditEvent.objects.filter(action="clinic.session_cancelled")
+    assert cancellations.count() == on_that_day
+    texts = Notification.objects.filter(template="clinic_session_cancelled", channel="sms")
+    assert sorted(texts.values_list("user_id", flat=True)) == sorted(patient.pk for patient in patients)

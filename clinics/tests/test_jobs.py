@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEvent
 from clinics import actions
 from clinics.models import Appointment, Practitioner, ScheduleException, Session, SessionStatus, Status
-from clinics.tasks import mark_no_shows, materialize_upcoming_sessions, send_reminders
+from clinics.tasks import close_sessions_on_holidays, mark_no_shows, materialize_upcoming_sessions, send_reminders
 from clinics.tests.conftest import MONDAY, NOW, at, book, session_of
 from core.scheduler import SCHEDULE
 from notifications.models import Notification
@@ -138,3 +139,42 @@ def test_a_leave_entered_later_cancels_the_sessions_already_made(siti, aisyah, s
     booking.refresh_from_db()
     assert (poli_anak.status, booking.status) == (SessionStatus.CANCELLED, Status.CANCELLED)
     assert "Dokter cuti" in Notification.objects.get(template="clinic_session_cancelled", channel="sms").body
+
+
+def test_a_holiday_added_later_closes_that_days_sessions_once_and_the_patients_are_offered_another_day(
+    city, siti, aisyah, andi, sessions
+):
+    # Monday's sessions are made; then the government declares Monday a cuti bersama and the city admin adds it.
+    monday = session_of("rsud-djoelham", "anak")
+    booking = book(siti, monday, member=aisyah, now=SUNDAY)
+    umum_morning = session_of("rsud-djoelham", "umum")  # poli umum has an afternoon session on Monday too
+    book(andi, umum_morning, now=SUNDAY)
+    city.holidays.create(date=MONDAY, name="Cuti bersama Idulfitri")
+    on_monday = Session.objects.filter(date=MONDAY, status=SessionStatus.OPEN).count()
+
+    assert actions.close_sessions_on_holidays(now=SUNDAY) == on_monday > 1
+    assert actions.close_sessions_on_holidays(now=SUNDAY) == 0  # a second worker finds nothing to do
+
+    booking.refresh_from_db()
+    assert booking.status == Status.CANCELLED
+    assert not Session.objects.filter(date=MONDAY, status=SessionStatus.OPEN).exists()
+    assert Session.objects.filter(date=MONDAY + timedelta(days=1), status=SessionStatus.OPEN).exists()
+    texts = {n.user_id: n.body for n in Notification.objects.filter(template="clinic_session_cancelled", channel="sms")}
+    assert "Hari libur: Cuti bersama Idulfitri" in texts[siti.pk]
+    assert "02-03-2027 08.30" in texts[siti.pk]  # Tuesday's poli anak is offered
+    # Not Monday afternoon's poli umum, closed a moment later: Tuesday's.
+    assert "Sesi terdekat yang masih kosong: 02-03-2027 08.00" in texts[andi.pk]
+    event = AuditEvent.objects.filter(action="clinic.session_cancelled", object_id=str(monday.pk)).get()
+    assert (event.actor, event.actor_label) == (None, "Sistem")
+
+
+def test_the_holiday_sweep_runs_from_the_worker_and_leaves_sessions_that_have_begun(city, siti, sessions, clock):
+    assert ("clinics.holidays", timedelta(minutes=5), "clinics.tasks.close_sessions_on_holidays") in SCHEDULE
+    city.holidays.create(date=MONDAY, name="Hari libur mendadak")
+    clock.set(at(MONDAY, 23))  # the day is over: its history stays as it was
+    assert close_sessions_on_holidays.call() == 0
+    assert not Session.objects.filter(date=MONDAY, status=SessionStatus.CANCELLED).exists()
+    clock.set(at(MONDAY, 10))  # the morning sessions are running and go on; the afternoon's are closed
+    afternoon = Session.objects.filter(date=MONDAY, start__hour__gte=13)
+    assert close_sessions_on_holidays.call() == afternoon.count() > 0
+    assert set(Session.objects.filter(date=MONDAY, status=SessionStatus.CANCELLED)) == set(afternoon)
