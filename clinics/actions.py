@@ -245,8 +245,11 @@ def bookable_sessions(*, clinic=None, practitioner=None, facility=None, city=Non
     today = timezone.localdate(now, city.zone)
     # A session not yet started is today or later: the lower bound (implied by starts_at > now) lets the
     # (clinic, date) and (date, status) indexes read the window only, not the whole history.
+    window = (today, today + timedelta(days=days - 1))
     return list(
-        sessions.filter(date__range=(today, today + timedelta(days=days - 1)))
+        sessions.filter(date__range=window)
+        # A holiday declared after its sessions were made: not bookable while the worker closes them.
+        .exclude(date__in=city.holidays.filter(date__range=window).values("date"))
         .select_related("clinic__facility", "practitioner")
         .order_by("starts_at", "clinic_id", "id")
     )
@@ -391,6 +394,9 @@ def _check_bookable(session, now):
                 ]
             }
         )
+    holiday = city.holidays.filter(date=session.date).first()
+    if holiday is not None:  # declared after the session was made; close_sessions_on_holidays will close it
+        raise ValidationError({"session": [f"{session.date:%d-%m-%Y} hari libur ({holiday.name}); pilih hari lain."]})
 
 
 def _check_no_duplicate(clinic, day, nik, name):

@@ -4,7 +4,7 @@ sessions cancelled by the facility with the patients told and offered the next f
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from clinics import actions
@@ -151,6 +151,12 @@ def test_a_holiday_added_later_closes_that_days_sessions_once_and_the_patients_a
     book(andi, umum_morning, now=SUNDAY)
     city.holidays.create(date=MONDAY, name="Cuti bersama Idulfitri")
     on_monday = Session.objects.filter(date=MONDAY, status=SessionStatus.OPEN).count()
+
+    # Until the worker comes by, nobody can book that day any more.
+    assert MONDAY not in {session.date for session in actions.bookable_sessions(city=city, now=SUNDAY)}
+    with pytest.raises(ValidationError) as refused:
+        book(andi, monday, now=SUNDAY)
+    assert refused.value.message_dict["session"] == ["01-03-2027 hari libur (Cuti bersama Idulfitri); pilih hari lain."]
 
     assert actions.close_sessions_on_holidays(now=SUNDAY) == on_monday > 1
     assert actions.close_sessions_on_holidays(now=SUNDAY) == 0  # a second worker finds nothing to do
