@@ -8,7 +8,7 @@ for the weekly hours of the page), so the cost does not grow with the page's row
 import re
 from collections import defaultdict
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import User
 from cities.models import current_city
@@ -208,7 +208,13 @@ class SlotType(ResourceType):
     order = ("starts_at", "pk")
 
     def rows(self, user):
-        return Session.objects.filter(clinic__facility__city=current_city()).select_related("clinic__facility")
+        city = current_city()
+        return (
+            Session.objects.filter(clinic__facility__city=city)
+            .select_related("clinic__facility")
+            # A holiday declared after the session was made: not bookable while the worker closes it.
+            .annotate(on_holiday=Exists(city.holidays.filter(date=OuterRef("date"))))
+        )
 
     def condition(self, query, user, now):
         return (
@@ -231,6 +237,7 @@ class SlotType(ResourceType):
             date__lte=last_bookable_date(now),
             clinic__active=True,
             clinic__facility__active=True,
+            on_holiday=False,
         )
         has_place = Q(booked_jkn__lt=F("quota_jkn")) | Q(booked_general__lt=F("quota_general"))
         if code == "free":

@@ -213,13 +213,15 @@ def last_bookable_date(now):
 
 def slot_status(session, now):
     """free: bookable online with a place left; busy: bookable but full; busy-unavailable: cancelled, started,
-    past, not yet open for booking, or the poli takes no online bookings (clinics.fhir.queries mirrors this)."""
+    past, not yet open for booking, on a holiday declared since, or the poli takes no online bookings
+    (clinics.fhir.queries mirrors this; its rows carry `on_holiday`)."""
     bookable = (
         session.status == SessionStatus.OPEN
         and session.starts_at > now
         and session.date <= last_bookable_date(now)
         and session.clinic.active
         and session.clinic.facility.active
+        and not session.on_holiday
     )
     if not bookable:
         return "busy-unavailable"

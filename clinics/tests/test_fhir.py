@@ -261,6 +261,17 @@ def test_slot_status_free_busy_when_full_and_busy_unavailable_when_cancelled_sta
     assert {str(poli_anak.pk), str(started.pk)} <= set(unavailable)
 
 
+def test_a_slot_on_a_holiday_declared_since_is_not_offered(city, poli_anak):
+    client = fhir_client()
+    city.holidays.create(date=MONDAY, name="Cuti bersama")
+
+    assert get(client, f"/fhir/r4/Slot/{poli_anak.pk}")["status"] == "busy-unavailable"
+    free = ids(get(client, "/fhir/r4/Slot?status=free&start=2027-03-01&_count=100"))
+    assert free == []
+    assert str(poli_anak.pk) in ids(get(client, "/fhir/r4/Slot?status=busy-unavailable&start=2027-03-01&_count=100"))
+    assert ids(get(client, "/fhir/r4/Slot?status=free&start=2027-03-02&_count=100"))  # Tuesday is a working day
+
+
 def test_slot_start_prefixes_pick_the_days_and_times(sessions):
     client = fhir_client()
     monday = set(ids(get(client, "/fhir/r4/Slot?start=2027-03-01&_count=100")))
