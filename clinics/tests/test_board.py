@@ -17,6 +17,7 @@ from conftest import ANDI_NIK, SITI_NIK, make_citizen
 
 BOARD = reverse("clinics:board", args=["rsud-djoelham", "anak"])
 FRAGMENT = reverse("clinics:board_fragment", args=["rsud-djoelham", "anak"])
+FACILITY_BOARD = reverse("clinics:facility_board", args=["rsud-djoelham"])
 NAMES_AND_NIKS = ["Siti Aminah", "Aisyah Putri", "Andi Saputra", SITI_NIK, AISYAH_NIK, ANDI_NIK]
 
 
@@ -131,11 +132,12 @@ def test_the_full_screen_mode_hides_the_site_around_the_board(client, sessions, 
     assert "board-kiosk" not in client.get(BOARD).content.decode()
 
 
-def test_the_board_costs_the_same_few_queries_however_long_the_queue(
-    client, sri, morning, poli_anak, django_assert_max_num_queries
+@pytest.mark.parametrize("url", [FRAGMENT, FACILITY_BOARD], ids=["poli", "facility"])
+def test_the_boards_cost_the_same_few_queries_however_long_the_queue(
+    client, sri, morning, poli_anak, url, django_assert_max_num_queries
 ):
     with CaptureQueriesContext(connection) as few:
-        client.get(FRAGMENT)
+        client.get(url)
     for index in range(5):
         nik = f"12750255079200{index + 10}"
         actions.do_register_walk_in(
@@ -144,20 +146,15 @@ def test_the_board_costs_the_same_few_queries_however_long_the_queue(
     yesterday_like = session_of("rsud-djoelham", "anak", day=MONDAY + timedelta(days=1))
     book(make_citizen("1275026608950007", "Lina Sari", phone="+6281234567810"), yesterday_like)
     with CaptureQueriesContext(connection) as more:
-        response = client.get(FRAGMENT)
+        response = client.get(url)
     assert board_of(response, poli_anak).waiting == 6
     assert len(more) == len(few)
-    with django_assert_max_num_queries(4):
-        client.get(FRAGMENT)
-    with django_assert_max_num_queries(4):
-        client.get(BOARD)
-    with django_assert_max_num_queries(4):
-        client.get(reverse("clinics:board", args=["rsud-djoelham", "umum"]))
+    for board in (url, BOARD, reverse("clinics:board", args=["rsud-djoelham", "umum"])):
+        with django_assert_max_num_queries(4):
+            client.get(board)
 
 
 # --- the facility's board: every poli on one screen (the lobby, the Command Center's wall) ---------------------
-
-FACILITY_BOARD = reverse("clinics:facility_board", args=["rsud-djoelham"])
 
 
 def test_the_facility_board_shows_every_poli_of_the_day_with_numbers_only(client, morning, poli_anak):
@@ -208,25 +205,3 @@ def test_an_unknown_or_closed_facility_has_no_board(client, sessions, clock):
     assert client.get(reverse("clinics:facility_board", args=["tidak-ada"])).status_code == 404
     Facility.objects.filter(code="puskesmas-binjai-kota").update(active=False)
     assert client.get(reverse("clinics:facility_board", args=["puskesmas-binjai-kota"])).status_code == 404
-
-
-def test_the_facility_board_costs_the_same_few_queries_however_long_the_queues(
-    client, sri, morning, poli_anak, django_assert_max_num_queries
-):
-    with CaptureQueriesContext(connection) as few:
-        client.get(FACILITY_BOARD)
-    for index in range(5):
-        actions.do_register_walk_in(
-            sri,
-            poli_anak,
-            nik=f"12750255079200{index + 10}",
-            name=f"Pasien {index}",
-            payment_type="general",
-            now=at(MONDAY, 8, 36),
-        )
-    with CaptureQueriesContext(connection) as more:
-        response = client.get(FACILITY_BOARD)
-    assert board_of(response, poli_anak).waiting == 6
-    assert len(more) == len(few)
-    with django_assert_max_num_queries(4):
-        client.get(FACILITY_BOARD)
