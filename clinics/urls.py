@@ -18,6 +18,7 @@ urlpatterns = [
     path("sesi/<int:session_id>/pesan/", citizen.book, name="book"),
     path("saya/", citizen.mine, name="mine"),
     path("saya/<str:code>/", citizen.appointment, name="appointment"),
+    path("saya/<str:code>/kalender.ics", citizen.calendar, name="calendar"),
     path("saya/<str:code>/batalkan/", citizen.cancel, name="cancel"),
     path("saya/<str:code>/jadwal-ulang/", citizen.reschedule, name="reschedule"),
     path("keluarga/", citizen.family, name="family"),

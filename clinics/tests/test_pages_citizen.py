@@ -503,6 +503,48 @@ def test_a_member_with_visits_stays(siti_client, siti, aisyah, poli_anak):
     assert FamilyMember.objects.filter(pk=aisyah.pk).exists()
 
 
+# --- The appointment in the patient's calendar ----------------------------------------------------
+
+
+def calendar_lines(response):
+    """The .ics file's content lines, folded lines joined again (RFC 5545 §3.1)."""
+    return response.content.decode().replace("\r\n ", "").split("\r\n")
+
+
+def test_siti_saves_aisyahs_appointment_in_her_calendar_with_a_reminder(siti_client, siti, aisyah, tuesday_anak):
+    appointment = book(siti, tuesday_anak, member=aisyah)
+    page = siti_client.get(appointment_url(appointment)).content.decode()
+    assert f'href="{reverse("clinics:calendar", args=[appointment.booking_code])}"' in page
+
+    response = siti_client.get(reverse("clinics:calendar", args=[appointment.booking_code]))
+
+    assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert f'filename="pendaftaran-{appointment.booking_code}.ics"' in response["Content-Disposition"]
+    body = response.content.decode()
+    assert body.endswith("\r\n") and all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    lines = calendar_lines(response)
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"] and lines[-2:] == ["END:VCALENDAR", ""]
+    assert f"UID:{appointment.booking_code}@testserver" in lines
+    assert "DTSTART:20270302T013000Z" in lines  # 08.30 WIB, number 1
+    assert f"DTEND:20270302T01{30 + tuesday_anak.minutes_per_patient}00Z" in lines
+    assert "SUMMARY:Berobat ke Poli Anak\\, RSUD Dr. R.M. Djoelham Binjai" in lines
+    assert "STATUS:CONFIRMED" in lines and "TRIGGER:-PT1H" in lines
+    description = next(line for line in lines if line.startswith("DESCRIPTION:"))
+    assert (
+        appointment.booking_code in description and "nomor antrean 1" in description and "Aisyah Putri" in description
+    )
+
+
+def test_a_cancelled_appointments_calendar_file_cancels_the_event(siti_client, siti, tuesday_anak, clock):
+    appointment = book(siti, tuesday_anak)
+    actions.do_cancel(siti, appointment, reason="")
+    page = siti_client.get(appointment_url(appointment)).content.decode()
+    assert reverse("clinics:calendar", args=[appointment.booking_code]) not in page
+    lines = calendar_lines(siti_client.get(reverse("clinics:calendar", args=[appointment.booking_code])))
+    assert "STATUS:CANCELLED" in lines and "SEQUENCE:1" in lines
+    assert "BEGIN:VALARM" not in lines
+
+
 # --- Who may open what ---------------------------------------------------------------------------
 
 
@@ -511,7 +553,7 @@ def test_andi_cannot_see_cancel_or_reschedule_sitis_appointment(client, siti, an
     client.force_login(andi)
     code = appointment.booking_code
 
-    for name in ("clinics:appointment", "clinics:cancel", "clinics:reschedule"):
+    for name in ("clinics:appointment", "clinics:calendar", "clinics:cancel", "clinics:reschedule"):
         assert client.get(reverse(name, args=[code])).status_code == 404, name
     assert client.post(reverse("clinics:cancel", args=[code])).status_code == 404
     other = session_of("rsud-djoelham", "anak", MONDAY + timedelta(days=2))
@@ -550,6 +592,7 @@ def test_an_officer_gets_a_clear_403_on_the_citizen_pages(client, budi, siti, tu
         reverse("clinics:family"),
         book_url(tuesday_anak),
         reverse("clinics:appointment", args=[code]),
+        reverse("clinics:calendar", args=[code]),
         reverse("clinics:cancel", args=[code]),
         reverse("clinics:reschedule", args=[code]),
     ]

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -29,6 +29,7 @@ from audit.events import public_timeline
 from cities.models import current_city_or_404
 from clinics import actions, links
 from clinics.actions import IllegalMove
+from clinics.calendar import COMING, appointment_ics
 from clinics.forms import (
     BookingForm,
     CancelForm,
@@ -312,8 +313,21 @@ def appointment(request, code):
         "cutoff": actions.change_cutoff(appointment),
         "waiting": appointment.status == Status.BOOKED,
         "moved_from": getattr(appointment, "rescheduled_from", None),
+        "coming": appointment.status in COMING,
     }
     return render(request, "clinics/citizen/appointment.html", context)
+
+
+@login_required
+@require_safe
+def calendar(request, code):
+    """The appointment as an .ics file for the patient's calendar (cancelled ones too, so the calendar drops it)."""
+    appointment = _own_appointment(request, code)
+    response = HttpResponse(
+        appointment_ics(appointment, request.get_host().partition(":")[0]), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="pendaftaran-{appointment.booking_code}.ics"'
+    return response
 
 
 # --- Cancelling and rescheduling --------------------------------------------------------------
