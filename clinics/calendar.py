@@ -9,10 +9,10 @@ from datetime import UTC, timedelta
 
 from django.utils import timezone
 
-from clinics.models import Status
+from clinics.models import WAITING_STATUSES, Status
 
-# Statuses in which the visit is still to happen.
-COMING = {Status.BOOKED, Status.CHECKED_IN}
+# The visit will not take place at this booking (a moved one has a new booking, with its own event).
+CALLED_OFF = {Status.CANCELLED, Status.RESCHEDULED}
 LINE_OCTETS = 75
 
 
@@ -26,7 +26,7 @@ def appointment_ics(appointment, host):
         f"Pasien: {appointment.patient_name}. Dokter: {session.practitioner.name}. "
         f"Sesi {session.start:%H.%M}–{session.end:%H.%M}. Check-in di loket pendaftaran dengan kode ini."
     )
-    coming = appointment.status in COMING
+    called_off = appointment.status in CALLED_OFF
     event = [
         "BEGIN:VEVENT",
         f"UID:{appointment.booking_code}@{host}",
@@ -36,11 +36,11 @@ def appointment_ics(appointment, host):
         f"SUMMARY:{_text(f'Berobat ke {session.clinic.name}, {facility.name}')}",
         f"LOCATION:{_text(place)}",
         f"DESCRIPTION:{_text(description)}",
-        f"STATUS:{'CONFIRMED' if coming else 'CANCELLED'}",
-        # Every later change of the booking ends it (cancelled, moved, no-show, done): one step up is enough.
-        f"SEQUENCE:{0 if coming else 1}",
+        f"STATUS:{'CANCELLED' if called_off else 'CONFIRMED'}",
+        # Calling a booking off is its only change a calendar needs to know of: one step up is enough.
+        f"SEQUENCE:{1 if called_off else 0}",
     ]
-    if coming:
+    if appointment.status in WAITING_STATUSES:  # still to come: remind an hour before
         event += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(description)}", "TRIGGER:-PT1H", "END:VALARM"]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kota Cerdas//e-Dokter//ID", "METHOD:PUBLISH", *event]
     lines += ["END:VEVENT", "END:VCALENDAR"]

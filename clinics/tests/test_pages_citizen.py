@@ -545,6 +545,14 @@ def test_a_cancelled_appointments_calendar_file_cancels_the_event(siti_client, s
     assert "BEGIN:VALARM" not in lines
 
 
+def test_a_visit_under_way_stays_in_the_calendar_without_a_reminder(siti_client, siti, tuesday_anak):
+    appointment = book(siti, tuesday_anak)
+    Appointment.objects.filter(pk=appointment.pk).update(status=Status.CALLED)
+    lines = calendar_lines(siti_client.get(reverse("clinics:calendar", args=[appointment.booking_code])))
+    assert "STATUS:CONFIRMED" in lines and "SEQUENCE:0" in lines
+    assert "BEGIN:VALARM" not in lines
+
+
 # --- Who may open what ---------------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ from audit.events import public_timeline
 from cities.models import current_city_or_404
 from clinics import actions, links
 from clinics.actions import IllegalMove
-from clinics.calendar import COMING, appointment_ics
+from clinics.calendar import appointment_ics
 from clinics.forms import (
     BookingForm,
     CancelForm,
@@ -41,6 +41,7 @@ from clinics.forms import (
 )
 from clinics.models import (
     ENDED_STATUSES,
+    WAITING_STATUSES,
     Appointment,
     Clinic,
     Facility,
@@ -313,7 +314,7 @@ def appointment(request, code):
         "cutoff": actions.change_cutoff(appointment),
         "waiting": appointment.status == Status.BOOKED,
         "moved_from": getattr(appointment, "rescheduled_from", None),
-        "coming": appointment.status in COMING,
+        "coming": appointment.status in WAITING_STATUSES,
     }
     return render(request, "clinics/citizen/appointment.html", context)
 
